@@ -1,0 +1,61 @@
+"""Staff roles are Django groups holding exactly the model permissions their work needs.
+
+The groups themselves are created by a data migration. Each app states the permissions it
+grants to a role in its AppConfig as ``role_permissions = {ROLE: ["app_label.codename"]}``;
+after every migration the groups are set to exactly the union of those declarations, so a
+later app extends a role by declaring, never by editing this module.
+"""
+import logging
+
+from django.apps import apps
+
+logger = logging.getLogger(__name__)
+
+MEMBERSHIP_STAFF = "membership_staff"
+EVALUATION_OFFICE = "evaluation_office"
+FINANCE = "finance"
+SITE_EDITOR = "site_editor"
+
+# Role key -> the group's name as staff see it in the admin.
+ROLE_GROUP_NAMES = {
+    MEMBERSHIP_STAFF: "会员部",
+    EVALUATION_OFFICE: "评价办公室",
+    FINANCE: "财务",
+    SITE_EDITOR: "网站编辑",
+}
+
+
+def declared_role_permissions() -> dict[str, set[str]]:
+    """Every installed app's declared permissions, by role key."""
+    declared: dict[str, set[str]] = {role: set() for role in ROLE_GROUP_NAMES}
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "role_permissions", {}).items():
+            if role not in declared:
+                raise ValueError(f"{config.label} declares permissions for unknown role {role!r}")
+            declared[role].update(perms)
+    return declared
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role group exactly its declared permissions (post_migrate receiver).
+
+    Permissions whose model is not migrated yet are skipped; the post_migrate of that
+    model's app runs this again and completes the set.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = declared_role_permissions()
+    all_codes = {code for codes in wanted.values() for code in codes}
+    by_code = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={c.split(".", 1)[1] for c in all_codes}
+        )
+    }
+    for role, codes in wanted.items():
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+        group.permissions.set([by_code[c] for c in codes if c in by_code])
+
+
+def role_group_name(role: str) -> str:
+    return ROLE_GROUP_NAMES[role]

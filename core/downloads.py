@@ -1,0 +1,60 @@
+"""Private files are served only here, after the owning object agrees.
+
+A model opts in with ``register_downloadable(Model, fields)`` and implements
+``can_view_file(user, field_name) -> bool`` (and optionally ``download_name(field_name)``).
+The URL names the object, never the storage path; anyone the object refuses gets a 404,
+as does a field that was not registered.
+"""
+import mimetypes
+import os
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+_registry: dict[str, frozenset[str]] = {}
+
+
+def register_downloadable(model, fields) -> None:
+    _registry[model._meta.label_lower] = frozenset(fields)
+
+
+def file_url(obj, field_name: str) -> str:
+    return reverse("core:download", args=[obj._meta.label_lower, obj.pk, field_name])
+
+
+def file_response(field_file, download_name: str) -> HttpResponse:
+    """An attachment response for a stored file: encoded filename, nosniff, and the body
+    handed to nginx via X-Accel-Redirect when PRIVATE_MEDIA_X_ACCEL_PREFIX is set."""
+    name = download_name or os.path.basename(field_file.name)
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    prefix = settings.PRIVATE_MEDIA_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
+        response["Content-Disposition"] = content_disposition_header(True, name)
+    else:
+        response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name,
+                                content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def download(request, model_label: str, pk: int, field_name: str):
+    if field_name not in _registry.get(model_label, ()):
+        raise Http404
+    model = apps.get_model(model_label)
+    obj = get_object_or_404(model, pk=pk)
+    field_file = getattr(obj, field_name)
+    if not field_file or not obj.can_view_file(request.user, field_name):
+        raise Http404
+    name = obj.download_name(field_name) if hasattr(obj, "download_name") else ""
+    return file_response(field_file, name)

@@ -1,0 +1,183 @@
+"""One service to tell someone something: by in-site message, email and SMS.
+
+Texts come from templates under ``templates/notifications/<name>/``: ``subject.txt`` (one
+line), ``body.txt`` (email and in-site message) and ``sms.txt``. A channel whose template is
+missing is skipped, so a notification opts into SMS by having an ``sms.txt``.
+
+The in-site message is written in the caller's transaction; emails and SMS become Delivery
+rows sent by a Celery task after commit, each at most once.
+"""
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.utils import timezone
+
+from . import sms
+from .deadlines import deadline_scanner
+from .models import Delivery, Message
+
+logger = logging.getLogger(__name__)
+
+SITE, EMAIL, SMS = "site", "email", "sms"
+ALL_CHANNELS = (SITE, EMAIL, SMS)
+
+
+class DeliveryError(Exception):
+    """A send failed in a way that may succeed later (network, provider); retried."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
+def _render(template: str, part: str, context: dict) -> str | None:
+    # Plain text: no HTML autoescaping, or "&" in a unit's name would arrive as "&amp;".
+    try:
+        tpl = Engine.get_default().get_template(f"notifications/{template}/{part}.txt")
+    except TemplateDoesNotExist:
+        return None
+    return tpl.render(Context({"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context},
+                              autoescape=False)).strip()
+
+
+def notification_send(
+    *,
+    template: str,
+    context: dict,
+    user=None,
+    email: str | None = None,
+    mobile: str | None = None,
+    channels: Iterable[str] = ALL_CHANNELS,
+    url: str = "",
+    attachment: Attachment | None = None,
+) -> Message | None:
+    """Send the notification ``template`` to ``user`` (and/or explicit addresses).
+
+    ``email``/``mobile`` override the user's own (e.g. a unit's contact person). Returns the
+    in-site message, if one was written. Email and SMS go out after the surrounding
+    transaction commits.
+    """
+    channels = set(channels)
+    unknown = channels - set(ALL_CHANNELS)
+    if unknown:
+        raise ValueError(f"Unknown channels: {sorted(unknown)}")
+    subject = _render(template, "subject", context)
+    body = _render(template, "body", context)
+    if subject is None or body is None:
+        raise TemplateDoesNotExist(f"notifications/{template}/subject.txt and body.txt are required")
+    email = email or (user.email if user else None)
+    mobile = mobile or (user.mobile if user else None)
+
+    with transaction.atomic():
+        message = None
+        if SITE in channels and user is not None:
+            message = Message(recipient=user, subject=subject, body=body, url=url)
+            if attachment:
+                message.attachment_name = attachment.name
+                message.attachment.save(attachment.name, ContentFile(attachment.content), save=False)
+            message.save()
+
+        deliveries = []
+        if EMAIL in channels and email:
+            delivery = Delivery(channel=Delivery.Channel.EMAIL, recipient=user, address=email,
+                                template=template, subject=subject, body=body)
+            if attachment:
+                delivery.attachment_name = attachment.name
+                delivery.attachment.save(attachment.name, ContentFile(attachment.content), save=False)
+            deliveries.append(delivery)
+        sms_text = _render(template, "sms", context) if SMS in channels and mobile else None
+        if sms_text:
+            deliveries.append(Delivery(channel=Delivery.Channel.SMS, recipient=user, address=mobile,
+                                       template=template, subject=subject, body=sms_text))
+        now = timezone.now()
+        for delivery in deliveries:
+            delivery.enqueued_at = now
+            delivery.save()
+            transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+    logger.info("notification %s to user=%s: %d deliveries", template, getattr(user, "pk", None), len(deliveries))
+    return message
+
+
+def _enqueue(delivery_id: int) -> None:
+    from .tasks import deliver_notification
+
+    deliver_notification.delay(delivery_id)
+
+
+def delivery_send(*, delivery_id: int) -> bool:
+    """Send one pending delivery; safe to call any number of times (sends at most once
+    successfully). Returns whether it is sent. Raises DeliveryError when a retry may help."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status != Delivery.Status.PENDING:
+            return delivery.status == Delivery.Status.SENT
+        delivery.attempts += 1
+        try:
+            _send(delivery)
+        except Exception as exc:  # a provider's failure of any kind is recorded, then retried
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if delivery.attempts >= settings.TASK_MAX_RETRIES + 1:
+                delivery.status = Delivery.Status.FAILED
+            delivery.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
+            if delivery.status == Delivery.Status.FAILED:
+                return False
+            # Leave the transaction normally so the attempt is recorded, then ask for a retry.
+            error = DeliveryError(delivery.last_error)
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+            delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            return True
+    raise error
+
+
+def _send(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.SMS:
+        sms.send_sms(delivery.address, delivery.body)
+        return
+    email = EmailMessage(subject=delivery.subject, body=delivery.body, to=[delivery.address])
+    if delivery.attachment:
+        with delivery.attachment.open("rb") as fh:
+            email.attach(delivery.attachment_name or "attachment.pdf", fh.read())
+    email.send(fail_silently=False)
+
+
+def message_mark_read(*, message: Message) -> None:
+    """Mark an in-site message read (once; reading again keeps the first time)."""
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+        message.refresh_from_db(fields=["read_at"])
+
+
+def deliveries_redeliver_stale(*, now=None, older_than_minutes: int = 15) -> int:
+    """Re-enqueue deliveries still pending long after they were queued (a lost broker
+    message, a worker that died). Claimed rows are skipped, so two scans never double up."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=older_than_minutes)
+    with transaction.atomic():
+        stale = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.Status.PENDING, enqueued_at__lt=cutoff)
+            .values_list("pk", flat=True)[:500]
+        )
+        Delivery.objects.filter(pk__in=stale).update(enqueued_at=now)
+        for pk in stale:
+            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return len(stale)
+
+
+@deadline_scanner("core.redeliver_stale_notifications")
+def _scan_stale_deliveries(now):
+    return deliveries_redeliver_stale(now=now)

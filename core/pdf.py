@@ -1,0 +1,45 @@
+"""PDF documents (certificates, invoices, letters) rendered by WeasyPrint.
+
+Only server templates are rendered, with Django's autoescaping, and the URL fetcher lets
+the document reach nothing but the project's own static files: no http(s), no other
+``file://`` path, no data from outside. Chinese text uses the system's Noto CJK fonts
+(Debian ``fonts-noto-cjk``), named in ``static/pdf/document.css``.
+"""
+import mimetypes
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Relative and root-relative URLs in templates resolve against this made-up origin; the
+# fetcher maps it onto static files and refuses every other address.
+BASE_URL = "https://pdf.portal.invalid/"
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        path = unquote(parts.path)
+        if origin != BASE_URL or not path.startswith(settings.STATIC_URL):
+            raise ValueError(f"PDF documents may only load the portal's static files, not {url!r}")
+        relative = path[len(settings.STATIC_URL):]
+        if ".." in relative.split("/"):
+            raise ValueError(f"Refusing path traversal in {url!r}")
+        found = finders.find(relative)
+        if not found:
+            raise ValueError(f"No static file {relative!r}")
+        with open(found, "rb") as fh:
+            body = fh.read()
+        mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template to PDF bytes."""
+    html = render_to_string(template_name, {"site_name": settings.SITE_NAME, **context})
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+    return document.write_pdf()

@@ -1,0 +1,1 @@
+"""National industry evaluations: credit rating and service-capability stars."""

@@ -1,0 +1,1 @@
+"""Expert pool, conflicts, group draws, workbench, scoring and committee votes."""

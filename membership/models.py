@@ -1,0 +1,1 @@
+"""Membership: join wizard, review, member centre, contacts, certificates, renewals."""

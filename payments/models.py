@@ -1,0 +1,1 @@
+"""Payments: orders for any payable object, WeChat Pay, bank transfers, invoices."""

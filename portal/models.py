@@ -1,0 +1,1 @@
+"""Public site and CMS: columns, menus, articles, links, notices, result registry."""

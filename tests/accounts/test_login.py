@@ -1,0 +1,163 @@
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse("account_login")
+
+
+def _login(client, login, password=PASSWORD, **extra):
+    return client.post(LOGIN_URL, {"login": login, "password": password, **extra})
+
+
+def test_login_by_mobile_signs_the_user_in(client):
+    user = UserFactory(mobile="13912345678")
+    response = _login(client, "13912345678")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_login_by_email_ignores_case(client):
+    user = UserFactory(email="zhang.san@example.cn")
+    response = _login(client, "Zhang.San@Example.CN")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_wrong_password_is_refused_with_a_chinese_message_and_keeps_the_login(client):
+    UserFactory(mobile="13912345678")
+    response = _login(client, "13912345678", password="wrong-password")
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+    html = response.content.decode()
+    assert "不正确" in html
+    assert 'value="13912345678"' in html
+
+
+def test_login_rate_limit_refuses_even_the_right_password_after_repeated_failures(client):
+    UserFactory(mobile="13912345678")
+    for _ in range(5):
+        assert _login(client, "13912345678", password="wrong-password").status_code == 200
+    response = _login(client, "13912345678")
+    assert SESSION_KEY not in client.session
+    assert response.status_code == 200
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_rate_limit_is_per_account_so_another_account_still_signs_in(client):
+    UserFactory(mobile="13912345678")
+    other = UserFactory(mobile="13912345679")
+    for _ in range(5):
+        _login(client, "13912345678", password="wrong-password")
+    _login(client, "13912345679")
+    assert client.session[SESSION_KEY] == str(other.pk)
+
+
+def test_session_key_is_rotated_at_login(client):
+    UserFactory(mobile="13912345678")
+    client.get(LOGIN_URL)
+    session = client.session
+    session["probe"] = "before"
+    session.save()
+    before = session.session_key
+    _login(client, "13912345678")
+    assert client.session.session_key != before
+
+
+def test_disabled_account_cannot_log_in_and_its_open_session_is_refused(client):
+    user = UserFactory(mobile="13912345678")
+    _login(client, "13912345678")
+    assert client.get(reverse("core:inbox")).status_code == 200
+
+    user.is_active = False
+    user.save()
+    response = client.get(reverse("core:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+    client.logout()
+    _login(client, "13912345678")
+    assert SESSION_KEY not in client.session
+
+
+def test_session_expires_after_the_idle_timeout(client, settings):
+    UserFactory(mobile="13912345678")
+    _login(client, "13912345678")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_admin_login_goes_through_the_rate_limited_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_admin_refuses_a_signed_in_non_staff_user(client):
+    UserFactory(mobile="13912345678")
+    _login(client, "13912345678")
+    assert client.get("/admin/login/").status_code == 403
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_user_reaches_the_admin_after_logging_in(client):
+    UserFactory(mobile="13912345678", is_staff=True)
+    response = client.post(f"{LOGIN_URL}?next=/admin/", {"login": "13912345678", "password": PASSWORD, "next": "/admin/"})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_there_is_no_open_signup(client):
+    response = client.post(reverse("account_signup"), {
+        "username": "13912345678", "email": "a@example.cn", "password1": "x-Strong-pass-1", "password2": "x-Strong-pass-1",
+    })
+    assert not UserFactory._meta.model.objects.filter(mobile="13912345678").exists()
+    assert response.status_code == 200
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, mailoutbox):
+    UserFactory(email="known@example.cn")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.cn"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.cn"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    reset_mail = [m for m in mailoutbox if m.to == ["known@example.cn"]]
+    assert len(reset_mail) == 1
+    assert "/accounts/password/reset/key/" in reset_mail[0].body
+
+
+def test_password_change_requires_the_old_password(client):
+    user = UserFactory(mobile="13912345678")
+    _login(client, "13912345678")
+    url = reverse("account_change_password")
+    bad = client.post(url, {"oldpassword": "nope", "password1": "new-Secret-2026", "password2": "new-Secret-2026"})
+    assert bad.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+    good = client.post(url, {"oldpassword": PASSWORD, "password1": "new-Secret-2026", "password2": "new-Secret-2026"})
+    assert good.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("new-Secret-2026")
+
+
+def test_email_is_unique_regardless_of_case(db):
+    from django.db import IntegrityError
+
+    UserFactory(email="same@example.cn")
+    with pytest.raises(IntegrityError):
+        UserFactory(email="SAME@example.cn")
+
+
+def test_mobile_format_is_validated():
+    from django.core.exceptions import ValidationError
+
+    from accounts.validators import validate_mobile
+
+    validate_mobile("13912345678")
+    for bad in ("1391234567", "23912345678", "139123456789", "1391234567a", ""):
+        with pytest.raises(ValidationError):
+            validate_mobile(bad)
