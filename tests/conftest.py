@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from core import sms
@@ -8,7 +9,7 @@ from tests.accounts.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_outboxes():
     """Rate-limit counters live in the cache (Redis in CI): start every test clean."""
-    cache.clear()
+    _clear_cache()
     sms.outbox.clear()
     yield
     sms.outbox.clear()
@@ -22,3 +23,14 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return UserFactory()
+
+
+def _clear_cache():
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    # Delete only the test prefix's keys: FLUSHDB would take a developer's other data too.
+    client = cache._cache.get_client(None, write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)

@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_a_superuser_and_one_user_per_role_and_prints_logins(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert User.objects.get(mobile="13800000000").is_superuser
+    for group in ["会员部", "评价办公室", "财务", "网站编辑"]:
+        member = Group.objects.get(name=group).user_set.get()
+        assert member.is_staff and not member.is_superuser
+        assert member.check_password("portal-demo-2026")
+        assert member.mobile in out
+    assert "portal-demo-2026" in out
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo")
+    count = User.objects.count()
+    call_command("seed_demo")
+    assert User.objects.count() == count
+
+
+def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
