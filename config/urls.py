@@ -14,6 +14,7 @@ admin.site.index_title = "工作台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("payments/", include("payments.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),
 ]

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "缴费与发票"
+    role_permissions = {
+        "finance": [
+            "payments.view_order", "payments.change_order", "payments.view_banktransfer",
+            "payments.view_invoice", "payments.change_invoice",
+            "payments.view_paymentanomaly", "payments.change_paymentanomaly",
+            "payments.view_wechatnotification",
+        ],
+        "membership_staff": ["payments.view_order", "payments.view_invoice"],
+    }
+
+    def ready(self):
+        from core.downloads import register_downloadable
+
+        from .models import BankTransfer, Invoice
+
+        register_downloadable(BankTransfer, ["voucher"])
+        register_downloadable(Invoice, ["pdf", "official_file"])

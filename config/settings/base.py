@@ -267,6 +267,30 @@ DEMO_DATA_ALLOWED = False
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
 
+# --- Payments -------------------------------------------------------------------------
+# The sandbox plays WeChat Pay's side with local keys (demo and tests); production sets
+# WECHATPAY_SANDBOX=false and the merchant's real credentials below.
+WECHATPAY_SANDBOX = env.bool("WECHATPAY_SANDBOX", default=False)
+WECHATPAY = {
+    "MCHID": env.str("WECHATPAY_MCHID", default=""),
+    "APPID": env.str("WECHATPAY_APPID", default=""),
+    "APIV3_KEY": env.str("WECHATPAY_APIV3_KEY", default=""),
+    "MERCHANT_PRIVATE_KEY": env.str("WECHATPAY_MERCHANT_PRIVATE_KEY", default="", multiline=True),
+    "MERCHANT_SERIAL_NO": env.str("WECHATPAY_MERCHANT_SERIAL_NO", default=""),
+    "PLATFORM_PUBLIC_KEY": env.str("WECHATPAY_PLATFORM_PUBLIC_KEY", default="", multiline=True),
+    "PLATFORM_PUBLIC_KEY_ID": env.str("WECHATPAY_PLATFORM_PUBLIC_KEY_ID", default=""),
+}
+WECHATPAY_NOTIFY_URL = env.str("WECHATPAY_NOTIFY_URL", default=f"{SITE_URL}/payments/wechat/notify/")
+# Native orders unpaid this long are queried at WeChat (in case a notification was lost).
+WECHATPAY_QUERY_AFTER_MINUTES = env.int("WECHATPAY_QUERY_AFTER_MINUTES", default=5)
+ORDER_EXPIRE_HOURS = env.int("ORDER_EXPIRE_HOURS", default=72)
+INVOICE_DUE_WORKING_DAYS = 5
+ASSOCIATION_BANK_ACCOUNT = {
+    "name": env.str("BANK_ACCOUNT_NAME", default="中国非公立医疗机构协会"),
+    "bank": env.str("BANK_NAME", default="中国工商银行北京某某支行"),
+    "number": env.str("BANK_ACCOUNT_NUMBER", default="0200 0000 0000 0000 000"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -31,3 +31,5 @@ STORAGES = {
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
 }
+WECHATPAY_SANDBOX = True
+WECHATPAY_NOTIFY_URL = "http://testserver/payments/wechat/notify/"

@@ -17,8 +17,15 @@ def test_every_staff_role_exists_as_a_group():
 
 
 def test_roles_hold_exactly_their_declared_permissions():
-    assert _codes("会员部") == {"accounts.view_user", "accounts.change_user", "core.view_delivery"}
-    assert _codes("财务") == {"accounts.view_user", "core.view_delivery"}
+    declared = roles.declared_role_permissions()
+    for role, group_name in roles.ROLE_GROUP_NAMES.items():
+        assert _codes(group_name) == declared[role]
+
+
+def test_each_role_can_do_its_work_and_no_more():
+    assert {"accounts.view_user", "accounts.change_user"} <= _codes("会员部")
+    assert "payments.change_order" in _codes("财务")  # verifies bank transfers
+    assert "payments.change_order" not in _codes("会员部")
     assert "core.change_calendaroverride" in _codes("评价办公室")
     assert "accounts.change_user" not in _codes("评价办公室")
     assert "accounts.change_user" not in _codes("财务")
@@ -31,7 +38,8 @@ def test_sync_removes_permissions_an_admin_added_by_hand_and_is_idempotent():
     group.permissions.add(Permission.objects.get(codename="delete_user"))
     roles.sync_role_permissions()
     roles.sync_role_permissions()
-    assert _codes("财务") == {"accounts.view_user", "core.view_delivery"}
+    assert _codes("财务") == roles.declared_role_permissions()[roles.FINANCE]
+    assert "accounts.delete_user" not in _codes("财务")
 
 
 def test_a_declaration_for_an_unknown_role_is_an_error(monkeypatch):

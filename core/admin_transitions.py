@@ -1,0 +1,96 @@
+"""Workflow buttons on Django admin change pages that call the same services as the site.
+
+A ModelAdmin lists ``transitions``; each becomes a button on the change page, a
+confirmation page (with a required reason or comment where the step needs one), and a POST
+that calls the service with the locked object's id, the staff user and the reason. The
+service does the checking; a refusal comes back as an error message, never a crash.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+
+@dataclass(frozen=True)
+class AdminTransition:
+    name: str
+    label: str
+    service: Callable  # service(obj, by=user, reason=str) -> anything
+    permission: str  # "app_label.codename" the staff user needs
+    available: Callable[[object], bool]
+    reason_label: str | None = None  # a required text field when set
+    style: str = "default"  # default | danger
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class TransitionButtonsMixin:
+    transitions: tuple[AdminTransition, ...] = ()
+    change_form_template = "admin/transition_change_form.html"
+    # Errors a service may raise that mean "not now, here's why".
+    refusal_errors: tuple[type[Exception], ...] = (TransitionNotAllowed, ConcurrentTransition, ValueError,
+                                                    ValidationError)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<path:object_id>/transition/<str:name>/", self.admin_site.admin_view(self.transition_view),
+                 name="{}_{}_transition".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def available_transitions(self, request, obj):
+        return [t for t in self.transitions if request.user.has_perm(t.permission) and t.available(obj)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["transition_buttons"] = self.available_transitions(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, name):
+        obj = get_object_or_404(self.model, pk=object_id)
+        step = next((t for t in self.transitions if t.name == name), None)
+        if step is None:
+            raise Http404
+        if not request.user.has_perm(step.permission):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        form = ReasonForm(request.POST or None) if step.reason_label else None
+        if form is not None:
+            form.fields["reason"].label = step.reason_label
+        if request.method == "POST" and (form is None or form.is_valid()):
+            reason = form.cleaned_data["reason"] if form is not None else ""
+            try:
+                step.service(obj, by=request.user, reason=reason)
+            except self.refusal_errors as exc:
+                messages.error(request, f"“{step.label}”未执行：{_explain(exc)}")
+            else:
+                messages.success(request, f"已{step.label}：{obj}")
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "object": obj, "step": step, "form": form,
+            "title": f"{step.label}：{obj}", "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/transition_confirm.html", context)
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, TransitionNotAllowed):
+        return "当前状态不允许此操作。"
+    if isinstance(exc, ConcurrentTransition):
+        return "该记录刚被其他人修改，请刷新后重试。"
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)

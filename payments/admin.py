@@ -1,0 +1,159 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django_fsm_log.admin import StateLogInline
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.downloads import file_url
+
+from . import services
+from .exceptions import PaymentError
+from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
+
+
+class OrderResource(resources.ModelResource):
+    state = fields.Field(attribute="get_state_display", column_name="状态")
+    method = fields.Field(attribute="get_method_display", column_name="支付方式")
+
+    class Meta:
+        model = Order
+        fields = ("out_trade_no", "description", "amount", "state", "method", "invoice_title", "invoice_tax_id",
+                  "transaction_id", "created_at", "paid_at")
+        export_order = fields
+
+
+class BankTransferInline(admin.TabularInline):
+    model = BankTransfer
+    extra = 0
+    can_delete = False
+    fields = ("submitted_at", "account_name", "amount", "transferred_on", "voucher_link", "name_mismatch",
+              "amount_mismatch", "decision", "reason")
+    readonly_fields = fields
+
+    @admin.display(description="凭证")
+    def voucher_link(self, obj):
+        return format_html('<a href="{}">{}</a>', file_url(obj, "voucher"), obj.voucher_name) if obj.voucher else "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _verify(order, *, by, reason):
+    services.order_verify_transfer(order_id=order.pk, by=by)
+
+
+def _reject(order, *, by, reason):
+    services.order_reject_transfer(order_id=order.pk, by=by, reason=reason)
+
+
+def _close(order, *, by, reason):
+    services.order_close(order_id=order.pk, by=by, reason=reason)
+
+
+@admin.register(Order)
+class OrderAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [OrderResource]
+    list_display = ("out_trade_no", "description", "payer", "amount", "state_badge", "method", "flag",
+                    "created_at", "paid_at")
+    list_filter = ("state", "method", "payer_name_mismatch", "created_at")
+    search_fields = ("out_trade_no", "invoice_title", "payer__mobile", "payer__name", "transaction_id")
+    list_select_related = ("payer",)
+    date_hierarchy = "created_at"
+    inlines = [BankTransferInline, StateLogInline]
+    readonly_fields = [f.name for f in Order._meta.fields]
+    exclude = ("content_type", "object_id")
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
+    transitions = (
+        AdminTransition("verify", "核实到账", _verify, "payments.change_order",
+                        lambda o: o.state == Order.State.AWAITING_VERIFICATION),
+        AdminTransition("reject", "退回凭证", _reject, "payments.change_order",
+                        lambda o: o.state == Order.State.AWAITING_VERIFICATION, reason_label="退回原因", style="danger"),
+        AdminTransition("close", "关闭订单", _close, "payments.change_order",
+                        lambda o: o.state == Order.State.UNPAID, reason_label="关闭原因", style="danger"),
+    )
+
+    @admin.display(description="状态", ordering="state")
+    def state_badge(self, obj):
+        return obj.get_state_display()
+
+    @admin.display(description="提示")
+    def flag(self, obj):
+        return "⚠ 户名不符" if obj.payer_name_mismatch else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _issue_now(invoice, *, by, reason):
+    services.invoice_issue(invoice_id=invoice.pk)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("__str__", "title", "amount", "state", "due_on", "issued_at", "has_official")
+    list_filter = ("state", "due_on")
+    search_fields = ("number", "title", "tax_id", "order__out_trade_no")
+    list_select_related = ("order",)
+    inlines = [StateLogInline]
+    fields = ("order", "number", "state", "title", "tax_id", "email", "mobile", "amount", "item", "due_on",
+              "due_provisional", "pdf_link", "official_file", "issued_at", "escalated_at")
+    readonly_fields = [f for f in fields if f != "official_file"]
+    transitions = (
+        AdminTransition("issue", "立即开票", _issue_now, "payments.change_invoice",
+                        lambda i: i.state != Invoice.State.ISSUED),
+    )
+
+    @admin.display(description="系统发票")
+    def pdf_link(self, obj):
+        return format_html('<a href="{}">下载</a>', file_url(obj, "pdf")) if obj.pdf else "—"
+
+    @admin.display(description="税务发票", boolean=True)
+    def has_official(self, obj):
+        return bool(obj.official_file)
+
+    def save_model(self, request, obj, form, change):
+        if "official_file" in form.changed_data and obj.official_file:
+            services.invoice_attach_official(invoice_id=obj.pk, file=form.cleaned_data["official_file"], by=request.user)
+            return
+        super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentAnomaly)
+class PaymentAnomalyAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "out_trade_no", "transaction_id", "resolved")
+    list_filter = ("kind", "resolved")
+    search_fields = ("out_trade_no", "transaction_id")
+    readonly_fields = ("kind", "order", "out_trade_no", "transaction_id", "detail", "created_at")
+    fields = (*readonly_fields, "resolved", "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WechatNotification)
+class WechatNotificationAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "transaction_id", "out_trade_no", "source")
+    search_fields = ("transaction_id", "out_trade_no")
+    readonly_fields = ("transaction_id", "out_trade_no", "order", "resource", "source", "received_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,38 @@
+"""What payments needs from anything it collects money for.
+
+Membership dues and evaluation fees implement this protocol; payments never imports them.
+``on_paid`` runs inside the transaction that marks the order paid (the order row is locked),
+must lock its own row, be idempotent, and schedule its side effects with on_commit.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class InvoiceParty:
+    """Whom the invoice is made out to: fixed by the payable, never typed by the payer."""
+
+    title: str
+    tax_id: str = ""  # unified social credit code for units; empty for individuals
+
+
+@runtime_checkable
+class Payable(Protocol):
+    pk: int
+
+    def payment_description(self) -> str: ...
+
+    def payment_amount(self) -> Decimal: ...
+
+    def payment_payer(self): ...
+
+    def invoice_party(self) -> InvoiceParty: ...
+
+    def invoice_contact(self) -> tuple[str, str]:
+        """Default (email, mobile) for delivering the invoice."""
+        ...
+
+    def payment_done_url(self) -> str: ...
+
+    def on_paid(self, *, order, by) -> None: ...

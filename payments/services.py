@@ -1,0 +1,338 @@
+"""Every write in payments. Each function is atomic, locks the row it moves, logs the
+transition (django-fsm-log) and leaves side effects (PDFs, emails, SMS) to on_commit."""
+import datetime as dt
+import logging
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.calendar import add_working_days
+from core.notifications import Attachment, notification_send
+from core.pdf import render_pdf
+from core.uploads import original_name
+
+from . import wechat
+from .exceptions import GatewayError, OrderNotOpen
+from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
+from .payable import Payable
+
+logger = logging.getLogger(__name__)
+
+
+def _new_out_trade_no() -> str:
+    return f"P{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**8):08d}"
+
+
+def _locked(order_id: int) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def order_for_payable(*, payable: Payable, invoice_email: str, invoice_mobile: str) -> Order:
+    """The open order for ``payable``, created with its invoice information if there is
+    none. One payable never has two open orders, so it cannot be paid twice by accident."""
+    content_type = ContentType.objects.get_for_model(payable)
+    with transaction.atomic():
+        existing = (
+            Order.objects.select_for_update()
+            .filter(content_type=content_type, object_id=payable.pk,
+                    state__in=[Order.State.UNPAID, Order.State.AWAITING_VERIFICATION])
+            .first()
+        )
+        if existing:
+            if existing.state == Order.State.UNPAID:
+                existing.invoice_email, existing.invoice_mobile = invoice_email, invoice_mobile
+                existing.save(update_fields=["invoice_email", "invoice_mobile"])
+            return existing
+        party = payable.invoice_party()
+        order = Order.objects.create(
+            out_trade_no=_new_out_trade_no(),
+            payer=payable.payment_payer(),
+            content_type=content_type,
+            object_id=payable.pk,
+            description=payable.payment_description()[:120],
+            amount=payable.payment_amount(),
+            invoice_title=party.title,
+            invoice_tax_id=party.tax_id,
+            invoice_email=invoice_email,
+            invoice_mobile=invoice_mobile,
+            expires_at=timezone.now() + dt.timedelta(hours=settings.ORDER_EXPIRE_HOURS),
+        )
+    logger.info("order %s created for %s #%s: %s yuan", order.out_trade_no, content_type.model, payable.pk, order.amount)
+    return order
+
+
+def order_start_wechat(*, order_id: int) -> Order:
+    """Get the Native code_url for an unpaid order (reused while the order is open)."""
+    order = Order.objects.get(pk=order_id)
+    if order.state != Order.State.UNPAID:
+        raise OrderNotOpen("该订单当前不能使用微信支付。")
+    if order.wechat_code_url:
+        return order
+    # The gateway call is outside any transaction: no row stays locked while WeChat answers.
+    code_url = wechat.api().create_native(
+        out_trade_no=order.out_trade_no, description=order.description,
+        total_fen=order.amount_fen, expires_at=order.expires_at,
+    )
+    with transaction.atomic():
+        order = _locked(order_id)
+        if order.state != Order.State.UNPAID:
+            raise OrderNotOpen("该订单当前不能使用微信支付。")
+        order.wechat_code_url = code_url
+        order.save(update_fields=["wechat_code_url"])
+    return order
+
+
+def _record_anomaly(kind, *, order=None, resource=None, **detail) -> None:
+    resource = resource or {}
+    try:
+        with transaction.atomic():
+            PaymentAnomaly.objects.create(
+                kind=kind, order=order, out_trade_no=str(resource.get("out_trade_no") or "")[:64],
+                transaction_id=str(resource.get("transaction_id") or "")[:64],
+                detail={"resource": resource, **detail},
+            )
+    except IntegrityError:
+        return  # the same transaction was already reported
+    logger.warning("payment anomaly %s for %s", kind, resource.get("out_trade_no"))
+
+
+def wechat_transaction_apply(*, resource: dict, source: str) -> str:
+    """Apply a verified WeChat transaction (from a notification or a query).
+
+    Marks the order paid only when trade_state is SUCCESS and mchid, appid, out_trade_no,
+    amount (fen) and currency all match; anything else is recorded for finance. A
+    transaction already applied changes nothing. Returns "paid", "duplicate", "ignored"
+    or "anomaly".
+    """
+    conf = wechat.config()
+    transaction_id = resource.get("transaction_id") or ""
+    if resource.get("trade_state") != "SUCCESS":
+        return "ignored"  # NOTPAY, USERPAYING... nothing has happened yet
+    checks = [
+        (PaymentAnomaly.Kind.MCHID, resource.get("mchid") == conf.mchid),
+        (PaymentAnomaly.Kind.APPID, resource.get("appid") == conf.appid),
+        (PaymentAnomaly.Kind.CURRENCY, (resource.get("amount") or {}).get("currency") == "CNY"),
+    ]
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(out_trade_no=resource.get("out_trade_no") or "").first()
+        if order is None:
+            _record_anomaly(PaymentAnomaly.Kind.UNKNOWN_ORDER, resource=resource)
+            return "anomaly"
+        if order.transaction_id == transaction_id or WechatNotification.objects.filter(
+            transaction_id=transaction_id
+        ).exists():
+            return "duplicate"
+        checks.append((PaymentAnomaly.Kind.AMOUNT, (resource.get("amount") or {}).get("total") == order.amount_fen))
+        failed = [kind for kind, ok in checks if not ok]
+        if not transaction_id:
+            failed.append(PaymentAnomaly.Kind.NOT_SUCCESS)
+        if failed:
+            for kind in failed:
+                _record_anomaly(kind, order=order, resource=resource, expected_fen=order.amount_fen)
+            return "anomaly"
+        WechatNotification.objects.create(transaction_id=transaction_id, out_trade_no=order.out_trade_no,
+                                          order=order, resource=resource, source=source)
+        if order.state == Order.State.CLOSED:
+            _record_anomaly(PaymentAnomaly.Kind.PAID_AFTER_CLOSE, order=order, resource=resource)
+            return "anomaly"
+        if order.state != Order.State.UNPAID:
+            _record_anomaly(PaymentAnomaly.Kind.DOUBLE_PAYMENT, order=order, resource=resource,
+                            state=order.state)
+            return "anomaly"
+        order.pay_by_wechat(transaction_id=transaction_id, paid_at=timezone.now(),
+                            description=f"微信支付 {transaction_id}（{source}）")
+        order.save()
+        _order_paid(order)
+    logger.info("order %s paid by WeChat transaction %s (%s)", order.out_trade_no, transaction_id, source)
+    return "paid"
+
+
+def _order_paid(order: Order, by=None) -> None:
+    """Inside the paying transaction: open the invoice, tell the payable, queue the rest."""
+    due = add_working_days(timezone.localdate(order.paid_at), settings.INVOICE_DUE_WORKING_DAYS)
+    invoice = Invoice.objects.create(
+        order=order, title=order.invoice_title, tax_id=order.invoice_tax_id, email=order.invoice_email,
+        mobile=order.invoice_mobile, amount=order.amount, item=order.description,
+        due_on=due.date, due_provisional=due.provisional,
+    )
+    order.payable.on_paid(order=order, by=by)
+    transaction.on_commit(lambda: _enqueue_invoice(invoice.pk))
+
+
+def _enqueue_invoice(invoice_id: int) -> None:
+    from .tasks import issue_invoice
+
+    issue_invoice.delay(invoice_id)
+
+
+def order_submit_transfer(*, order_id: int, by, voucher, account_name: str, amount: Decimal,
+                          transferred_on: dt.date, registered_name: str) -> BankTransfer:
+    """Record a bank-transfer voucher and send the order to finance. A payer name other than
+    the registered unit name is flagged (paying on another's behalf is not accepted)."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        if order.state != Order.State.UNPAID:
+            raise OrderNotOpen("该订单已支付、已关闭或正在核实，不能再提交转账凭证。")
+        name_mismatch = _normalise(account_name) != _normalise(registered_name)
+        transfer = BankTransfer(
+            order=order, voucher_name=original_name(voucher), account_name=account_name.strip(),
+            amount=amount, transferred_on=transferred_on, submitted_by=by,
+            name_mismatch=name_mismatch, amount_mismatch=amount != order.amount,
+        )
+        transfer.voucher.save(voucher.name, voucher, save=False)
+        transfer.save()
+        order.submit_transfer(by=by, description=f"提交转账凭证：{transfer.account_name} ¥{amount}")
+        order.payer_name_mismatch = name_mismatch
+        order.save()
+    logger.info("order %s: transfer voucher %s submitted", order.out_trade_no, transfer.pk)
+    return transfer
+
+
+def _normalise(name: str) -> str:
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def order_verify_transfer(*, order_id: int, by) -> Order:
+    """Finance confirms the transfer arrived: the order is paid."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        transfer = order.transfers.select_for_update().filter(decision=BankTransfer.Decision.PENDING).first()
+        order.verify_transfer(paid_at=timezone.now(), by=by, description="财务核实到账")
+        order.save()
+        if transfer:
+            transfer.decision, transfer.decided_by, transfer.decided_at = BankTransfer.Decision.VERIFIED, by, timezone.now()
+            transfer.save(update_fields=["decision", "decided_by", "decided_at"])
+        _order_paid(order, by=by)
+    logger.info("order %s: transfer verified by %s", order.out_trade_no, by.pk)
+    return order
+
+
+def order_reject_transfer(*, order_id: int, by, reason: str) -> Order:
+    """Finance cannot match the transfer; the payer is told why and may pay again."""
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason.")
+    with transaction.atomic():
+        order = _locked(order_id)
+        order.reject_transfer(by=by, description=reason)
+        order.save()
+        order.transfers.filter(decision=BankTransfer.Decision.PENDING).update(
+            decision=BankTransfer.Decision.REJECTED, reason=reason, decided_by=by, decided_at=timezone.now()
+        )
+        payer = order.payer
+        transaction.on_commit(lambda: notification_send(
+            template="transfer_rejected", user=payer, url=reverse("payments:order_detail", args=[order.out_trade_no]),
+            context={"order": order, "reason": reason},
+        ))
+    return order
+
+
+def order_close(*, order_id: int, reason: str, by=None) -> Order:
+    """Close an unpaid order (expired or cancelled) here and at WeChat."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        order.close(closed_at=timezone.now(), reason=reason, by=by, description=reason)
+        order.save()
+    if order.wechat_code_url:
+        try:
+            wechat.api().close(out_trade_no=order.out_trade_no)
+        except GatewayError:
+            logger.warning("order %s closed here but WeChat close failed; reconcile will retry the query",
+                           order.out_trade_no)
+    return order
+
+
+def orders_reconcile(*, now=None) -> int:
+    """Ask WeChat about Native orders still unpaid after a while (a lost notification is
+    applied as if it had arrived) and close orders past their expiry. Returns how many
+    orders changed."""
+    now = now or timezone.now()
+    changed = 0
+    query_before = now - dt.timedelta(minutes=settings.WECHATPAY_QUERY_AFTER_MINUTES)
+    stale = Order.objects.filter(state=Order.State.UNPAID, created_at__lt=query_before).exclude(wechat_code_url="")
+    for out_trade_no in stale.values_list("out_trade_no", flat=True)[:200]:
+        try:
+            resource = wechat.api().query(out_trade_no=out_trade_no)
+        except GatewayError:
+            logger.warning("reconcile: query for %s failed", out_trade_no)
+            continue
+        if resource and wechat_transaction_apply(resource=resource, source="query") == "paid":
+            changed += 1
+    with transaction.atomic():
+        expired = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(state=Order.State.UNPAID, expires_at__lt=now)
+            .values_list("pk", flat=True)[:200]
+        )
+    for pk in expired:
+        order_close(order_id=pk, reason="超过支付期限，订单自动关闭")
+        changed += 1
+    return changed
+
+
+def invoice_issue(*, invoice_id: int) -> Invoice:
+    """Number the invoice, render its PDF, and send it by email (attached) and SMS (link).
+    Running it again for an issued invoice does nothing."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice_id)
+        if invoice.state == Invoice.State.ISSUED:
+            return invoice
+        now = timezone.now()
+        number = f"FP{timezone.localtime(now):%Y}{invoice.pk:08d}"
+        pdf = render_pdf("payments/invoice_pdf.html", {"invoice": invoice, "number": number, "issued_at": now})
+        invoice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+        invoice.issue(number=number, at=now, description="系统开具电子发票")
+        invoice.save()
+        payer = invoice.order.payer
+        url = reverse("payments:order_detail", args=[invoice.order.out_trade_no])
+        transaction.on_commit(lambda: notification_send(
+            template="invoice_issued", user=payer, email=invoice.email, mobile=invoice.mobile, url=url,
+            context={"invoice": invoice, "url": settings.SITE_URL + url},
+            attachment=Attachment(f"电子发票{number}.pdf", pdf),
+        ))
+    logger.info("invoice %s issued for order %s", invoice.number, invoice.order.out_trade_no)
+    return invoice
+
+
+def invoice_attach_official(*, invoice_id: int, file, by) -> Invoice:
+    """Finance attaches the e-invoice from the tax system; members then download that file."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        invoice.official_file.save(file.name, file, save=False)
+        invoice.save(update_fields=["official_file"])
+    logger.info("invoice %s: official file attached by %s", invoice.pk, by.pk)
+    return invoice
+
+
+def invoices_escalate_overdue(*, now=None) -> int:
+    """Invoices still pending after their due date go to finance, once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        overdue = list(
+            Invoice.objects.select_for_update(skip_locked=True)
+            .select_related("order")
+            .filter(state=Invoice.State.PENDING, due_on__lt=today)[:200]
+        )
+        for invoice in overdue:
+            invoice.escalate(at=now, description=f"超过应开票日期 {invoice.due_on:%Y-%m-%d}")
+            invoice.save()
+        if overdue:
+            transaction.on_commit(lambda: _tell_finance(overdue))
+    return len(overdue)
+
+
+def _tell_finance(invoices) -> None:
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import FINANCE, role_group_name
+
+    for user in get_user_model().objects.filter(groups__name=role_group_name(FINANCE), is_active=True):
+        notification_send(template="invoice_overdue", user=user, channels=["site", "email"],
+                          url=reverse("admin:payments_invoice_changelist") + "?state__exact=overdue",
+                          context={"invoices": invoices})

@@ -1,0 +1,18 @@
+import requests
+from celery import shared_task
+from django.conf import settings
+
+from . import sandbox, services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX,
+             max_retries=settings.TASK_MAX_RETRIES)
+def issue_invoice(invoice_id: int) -> str:
+    """Issue the invoice of a paid order (idempotent: an issued invoice is left alone)."""
+    return services.invoice_issue(invoice_id=invoice_id).number
+
+
+@shared_task(autoretry_for=(requests.RequestException,), retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def sandbox_send_notification(out_trade_no: str) -> int:
+    """The sandbox's WeChat posts its notification (only ever queued in sandbox mode)."""
+    return sandbox.deliver_notification(out_trade_no=out_trade_no)

@@ -1,0 +1,134 @@
+import io
+import logging
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import sandbox, selectors, services, wechat
+from .exceptions import NotificationRejected, PaymentError
+from .forms import BankTransferForm, InvoiceInfoForm
+from .models import Order
+
+logger = logging.getLogger(__name__)
+
+
+def _own_order(request, out_trade_no) -> Order:
+    order = selectors.order_of(user=request.user, out_trade_no=out_trade_no)
+    if order is None:
+        raise Http404
+    return order
+
+
+def invoice_info(request, *, payable, back_url: str):
+    """The step before paying, for any payable: confirm the fixed invoice title and say
+    where the invoice goes. Views of payable apps call this with their object."""
+    party = payable.invoice_party()
+    email, mobile = payable.invoice_contact()
+    form = InvoiceInfoForm(request.POST or None, initial={"invoice_email": email, "invoice_mobile": mobile})
+    if request.method == "POST" and form.is_valid():
+        order = services.order_for_payable(payable=payable, **form.cleaned_data)
+        return redirect("payments:pay", out_trade_no=order.out_trade_no)
+    return render(request, "payments/invoice_info.html", {
+        "form": form, "party": party, "payable": payable, "amount": payable.payment_amount(), "back_url": back_url,
+    })
+
+
+@login_required
+def pay(request, out_trade_no):
+    order = _own_order(request, out_trade_no)
+    if order.state != Order.State.UNPAID:
+        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+    return render(request, "payments/pay.html", {"order": order})
+
+
+@login_required
+def wechat_pay(request, out_trade_no):
+    order = _own_order(request, out_trade_no)
+    if order.state != Order.State.UNPAID:
+        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+    try:
+        order = services.order_start_wechat(order_id=order.pk)
+    except PaymentError as exc:
+        messages.error(request, f"暂时无法发起微信支付：{exc}。请稍后重试或选择对公转账。")
+        return redirect("payments:pay", out_trade_no=out_trade_no)
+    buffer = io.BytesIO()
+    qrcode.make(order.wechat_code_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(buffer)
+    return render(request, "payments/wechat.html", {
+        "order": order, "qr_svg": buffer.getvalue().decode(), "sandbox": settings.WECHATPAY_SANDBOX,
+    })
+
+
+@login_required
+def order_status(request, out_trade_no):
+    """Polled by the payment page so it moves on by itself once paid."""
+    order = _own_order(request, out_trade_no)
+    return JsonResponse({
+        "state": order.state, "state_display": order.get_state_display(),
+        "next_url": order.payable.payment_done_url() if order.state == Order.State.PAID else "",
+    })
+
+
+@login_required
+def transfer(request, out_trade_no):
+    order = _own_order(request, out_trade_no)
+    if order.state != Order.State.UNPAID:
+        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+    form = BankTransferForm(request.POST or None, request.FILES or None, initial={"amount": order.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_submit_transfer(order_id=order.pk, by=request.user,
+                                           registered_name=order.invoice_title, **form.cleaned_data)
+        except PaymentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "转账凭证已提交，财务核实到账后将自动进入下一步。")
+        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+    return render(request, "payments/transfer.html", {
+        "order": order, "form": form, "bank": settings.ASSOCIATION_BANK_ACCOUNT,
+    })
+
+
+@login_required
+def order_detail(request, out_trade_no):
+    order = _own_order(request, out_trade_no)
+    return render(request, "payments/order_detail.html", {"order": order})
+
+
+@csrf_exempt
+@require_POST
+def wechat_notify(request):
+    """WeChat Pay's notification: verified on the raw body, applied once, answered fast."""
+    try:
+        resource = wechat.verify_notification(request.META, request.body)
+    except NotificationRejected as exc:
+        logger.warning("WeChat notification rejected: %s", exc)
+        return JsonResponse({"code": "FAIL", "message": "验签失败"}, status=401)
+    outcome = services.wechat_transaction_apply(resource=resource, source="notify")
+    logger.info("WeChat notification for %s: %s", resource.get("out_trade_no"), outcome)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def sandbox_scan(request, out_trade_no):
+    """Sandbox only: play the payer scanning the code and paying in WeChat."""
+    if not settings.WECHATPAY_SANDBOX:
+        raise Http404
+    order = _own_order(request, out_trade_no)
+    if not order.wechat_code_url:
+        raise Http404
+    from .tasks import sandbox_send_notification
+
+    with transaction.atomic():
+        sandbox.sandbox_pay(out_trade_no=order.out_trade_no)
+        transaction.on_commit(lambda: sandbox_send_notification.delay(order.out_trade_no))
+    messages.info(request, "（沙箱）已模拟扫码付款，正在等待微信支付通知……")
+    return redirect("payments:wechat", out_trade_no=out_trade_no)
