@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
+    path("", include("membership.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),
 ]

@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class MembershipConfig(AppConfig):
     name = "membership"
     verbose_name = "会员管理"
+    role_permissions = {
+        "membership_staff": [
+            "membership.view_member", "membership.change_member", "membership.view_membershiptype",
+            "membership.add_membershiptype", "membership.change_membershiptype", "membership.view_contact",
+            "membership.change_contact", "membership.view_membershipterm", "membership.view_profilechange",
+            "membership.change_profilechange", "membership.view_unitprofile", "membership.view_individualprofile",
+            "membership.view_archivedfile",
+        ],
+        "finance": ["membership.view_member", "membership.view_membershipterm"],
+    }
+
+    def ready(self):
+        from core.downloads import register_downloadable
+
+        from .models import ArchivedFile, IndividualProfile, MembershipTerm, UnitProfile
+
+        register_downloadable(UnitProfile, ["practising_licence", "business_licence"])
+        register_downloadable(IndividualProfile, ["photo"])
+        register_downloadable(MembershipTerm, ["certificate"])
+        register_downloadable(ArchivedFile, ["file"])

@@ -1,0 +1,205 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django_fsm_log.admin import StateLogInline
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.downloads import file_url
+
+from . import services
+from .models import (
+    ArchivedFile,
+    Contact,
+    IndividualProfile,
+    Member,
+    MembershipTerm,
+    MembershipType,
+    ProfileChange,
+    UnitProfile,
+)
+
+
+@admin.register(MembershipType)
+class MembershipTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "annual_dues", "review_required", "is_active", "position")
+    list_editable = ("position", "is_active")
+    list_filter = ("kind",)
+
+
+def _file_link(obj, field):
+    value = getattr(obj, field, None)
+    if not value:
+        return "—"
+    name = obj.download_name(field) if hasattr(obj, "download_name") else field
+    return format_html('<a href="{}">{}</a>', file_url(obj, field), name)
+
+
+class UnitProfileInline(admin.StackedInline):
+    model = UnitProfile
+    can_delete = False
+    fields = ("institution_type", "licence_no", "legal_representative", "address", "opened_on", "beds",
+              "dental_chairs", "practising_licence_link", "business_licence_link")
+    readonly_fields = ("practising_licence_link", "business_licence_link")
+
+    @admin.display(description="医疗机构执业许可证")
+    def practising_licence_link(self, obj):
+        return _file_link(obj, "practising_licence")
+
+    @admin.display(description="营业执照")
+    def business_licence_link(self, obj):
+        return _file_link(obj, "business_licence")
+
+
+class IndividualProfileInline(admin.StackedInline):
+    model = IndividualProfile
+    can_delete = False
+    fields = ("gender", "id_number", "title", "employer", "specialty", "photo_link")
+    readonly_fields = ("photo_link",)
+
+    @admin.display(description="照片")
+    def photo_link(self, obj):
+        return _file_link(obj, "photo")
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class TermInline(admin.TabularInline):
+    model = MembershipTerm
+    extra = 0
+    can_delete = False
+    fields = ("start", "end", "certificate_no", "order", "certificate_link")
+    readonly_fields = fields
+
+    @admin.display(description="证书")
+    def certificate_link(self, obj):
+        return _file_link(obj, "certificate")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ArchivedFileInline(admin.TabularInline):
+    model = ArchivedFile
+    extra = 0
+    can_delete = False
+    fields = ("field", "original_name", "archived_at", "link")
+    readonly_fields = fields
+
+    @admin.display(description="下载")
+    def link(self, obj):
+        return _file_link(obj, "file")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MemberResource(resources.ModelResource):
+    state = fields.Field(attribute="get_state_display", column_name="状态")
+    kind = fields.Field(attribute="get_kind_display", column_name="类别")
+    membership_type = fields.Field(attribute="membership_type__name", column_name="会员类型")
+    mobile = fields.Field(attribute="user__mobile", column_name="登录手机号")
+
+    class Meta:
+        model = Member
+        fields = ("member_no", "name", "credit_code", "kind", "membership_type", "state", "mobile", "created_at")
+        export_order = fields
+
+
+def _approve(member, *, by, reason):
+    services.member_approve(member_id=member.pk, by=by)
+
+
+def _return(member, *, by, reason):
+    services.member_return(member_id=member.pk, by=by, comment=reason)
+
+
+def _reject(member, *, by, reason):
+    services.member_reject(member_id=member.pk, by=by, reason=reason)
+
+
+def _suspend(member, *, by, reason):
+    services.member_suspend(member_id=member.pk, by=by, reason=reason)
+
+
+def _reinstate(member, *, by, reason):
+    services.member_reinstate(member_id=member.pk, by=by)
+
+
+def _revoke(member, *, by, reason):
+    services.member_revoke(member_id=member.pk, by=by, reason=reason)
+
+
+S = Member.State
+PERM = "membership.change_member"
+
+
+@admin.register(Member)
+class MemberAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [MemberResource]
+    list_display = ("name", "member_no", "kind", "membership_type", "state", "mobile", "submitted_at")
+    list_filter = ("state", "kind", "membership_type")
+    search_fields = ("name", "credit_code", "member_no", "user__mobile", "user__email")
+    list_select_related = ("membership_type", "user")
+    date_hierarchy = "created_at"
+    fields = ("user", "kind", "membership_type", "state", "name", "credit_code", "member_no", "review_comment",
+              "submitted_at", "created_at")
+    readonly_fields = ("user", "kind", "state", "name", "credit_code", "member_no", "review_comment",
+                       "submitted_at", "created_at")
+    inlines = [UnitProfileInline, IndividualProfileInline, ContactInline, TermInline, ArchivedFileInline,
+               StateLogInline]
+    transitions = (
+        AdminTransition("approve", "审核通过", _approve, PERM, lambda m: m.state == S.SUBMITTED),
+        AdminTransition("return", "退回修改", _return, PERM, lambda m: m.state == S.SUBMITTED, reason_label="审核意见"),
+        AdminTransition("reject", "不予通过", _reject, PERM, lambda m: m.state == S.SUBMITTED,
+                        reason_label="不通过原因", style="danger"),
+        AdminTransition("suspend", "暂停资格", _suspend, PERM, lambda m: m.state == S.ACTIVE,
+                        reason_label="暂停原因", style="danger"),
+        AdminTransition("reinstate", "恢复资格", _reinstate, PERM, lambda m: m.state == S.SUSPENDED),
+        AdminTransition("revoke", "撤销资格", _revoke, PERM,
+                        lambda m: m.state in (S.ACTIVE, S.SUSPENDED, S.EXPIRED), reason_label="撤销原因",
+                        style="danger"),
+    )
+
+    @admin.display(description="手机号", ordering="user__mobile")
+    def mobile(self, obj):
+        return obj.user.mobile
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        drop = IndividualProfileInline if obj.is_unit else UnitProfileInline
+        return [inline for inline in self.inlines if inline is not drop]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _accept_change(change, *, by, reason):
+    services.profile_change_decide(change_id=change.pk, by=by, accept=True, reason=reason)
+
+
+def _reject_change(change, *, by, reason):
+    services.profile_change_decide(change_id=change.pk, by=by, accept=False, reason=reason)
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(TransitionButtonsMixin, admin.ModelAdmin):
+    list_display = ("member", "name", "credit_code", "decision", "submitted_at")
+    list_filter = ("decision",)
+    readonly_fields = ("member", "name", "credit_code", "decision", "reason", "submitted_at", "decided_by",
+                       "decided_at")
+    transitions = (
+        AdminTransition("accept", "同意变更", _accept_change, PERM, lambda c: c.decision == "pending"),
+        AdminTransition("reject", "不同意变更", _reject_change, PERM, lambda c: c.decision == "pending",
+                        reason_label="不同意的原因", style="danger"),
+    )
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,44 @@
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from payments.selectors import open_order_for, orders_of
+
+from .models import Member, MembershipTerm
+
+
+def member_for(*, user) -> Member | None:
+    """The member behind an account, with what the centre shows (one query)."""
+    return (
+        Member.objects.select_related("membership_type", "user", "unit", "individual")
+        .filter(user=user)
+        .first()
+    )
+
+
+def current_term(*, member: Member) -> MembershipTerm | None:
+    today = timezone.localdate()
+    return member.terms.filter(start__lte=today).order_by("-end").first()
+
+
+def latest_term(*, member: Member) -> MembershipTerm | None:
+    return member.terms.order_by("-end").first()
+
+
+def can_pay_dues(*, member: Member) -> bool:
+    """First dues after approval; renewal while active in the last 60 days, or once expired."""
+    if member.state in (Member.State.APPROVED, Member.State.EXPIRED):
+        return True
+    if member.state == Member.State.ACTIVE:
+        last = latest_term(member=member)
+        return last is not None and (last.end - timezone.localdate()).days <= 60
+    return False
+
+
+def payment_records(*, member: Member):
+    return orders_of(user=member.user).filter(
+        content_type=ContentType.objects.get_for_model(Member), object_id=member.pk
+    ).select_related("membership_term")
+
+
+def open_dues_order(*, member: Member):
+    return open_order_for(payable=member)
