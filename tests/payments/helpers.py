@@ -1,0 +1,37 @@
+"""Drive payments the way WeChat and the payer do."""
+from django.urls import reverse
+
+from payments import sandbox, services
+from payments.models import Order, SandboxTrade
+from tests.accounts.factories import PASSWORD
+
+NOTIFY_URL = reverse("payments:wechat_notify")
+
+
+def login(client, user):
+    response = client.post(reverse("account_login"), {"login": user.mobile, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def dues_order(member) -> Order:
+    email, mobile = member.invoice_contact()
+    return services.order_for_payable(payable=member, invoice_email=email, invoice_mobile=mobile)
+
+
+def start_wechat(order: Order) -> Order:
+    return services.order_start_wechat(order_id=order.pk)
+
+
+def paid_trade(order: Order) -> SandboxTrade:
+    return sandbox.sandbox_pay(out_trade_no=order.out_trade_no)
+
+
+def post_notification(client, resource: dict, **forge):
+    headers, body = sandbox.build_notification(resource, **forge)
+    return client.post(NOTIFY_URL, data=body, content_type="application/json", headers=headers)
+
+
+def pay_by_wechat(client, order: Order):
+    start_wechat(order)
+    trade = paid_trade(order)
+    return post_notification(client, sandbox.transaction_resource(trade))

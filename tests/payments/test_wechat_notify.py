@@ -1,0 +1,200 @@
+import io
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+from pypdf import PdfReader
+
+from membership.models import Member, MembershipTerm
+from payments import sandbox
+from payments.models import Invoice, Order, PaymentAnomaly, WechatNotification
+from tests.membership.factories import UnitMemberFactory
+from tests.payments.helpers import NOTIFY_URL, dues_order, paid_trade, post_notification, start_wechat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order():
+    member = UnitMemberFactory(state=Member.State.APPROVED)
+    return start_wechat(dues_order(member))
+
+
+@pytest.fixture
+def resource(order):
+    return sandbox.transaction_resource(paid_trade(order))
+
+
+def _pdf_text(field_file) -> str:
+    with field_file.open("rb") as fh:
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
+
+
+def _nothing_changed(order):
+    order.refresh_from_db()
+    assert order.state == Order.State.UNPAID
+    assert not Invoice.objects.exists()
+    assert not WechatNotification.objects.exists()
+
+
+def test_a_good_notification_pays_once_and_issues_invoice_and_certificate(client, order, resource, mailoutbox,
+                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_notification(client, resource)
+    assert response.status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+    assert order.transaction_id == resource["transaction_id"]
+
+    member = Member.objects.get(pk=order.object_id)
+    assert member.state == Member.State.ACTIVE
+    assert member.member_no.startswith("DW")
+    term = MembershipTerm.objects.get(member=member)
+    assert term.certificate
+    certificate_text = _pdf_text(term.certificate)
+    assert member.name in certificate_text and term.certificate_no in certificate_text
+
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.state == Invoice.State.ISSUED
+    invoice_text = _pdf_text(invoice.pdf)
+    assert member.name in invoice_text and invoice.number in invoice_text and member.credit_code in invoice_text
+    invoice_mail = [m for m in mailoutbox if invoice.number in m.subject]
+    assert len(invoice_mail) == 1 and invoice_mail[0].attachments[0][0] == f"电子发票{invoice.number}.pdf"
+
+
+def test_the_same_notification_twice_changes_nothing_the_second_time(client, order, resource,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_notification(client, resource).status_code == 204
+        assert post_notification(client, resource).status_code == 204
+    assert WechatNotification.objects.count() == 1
+    assert Invoice.objects.count() == 1
+    assert MembershipTerm.objects.count() == 1
+    assert not PaymentAnomaly.objects.exists()
+
+
+def test_tampered_body_is_refused(client, order, resource):
+    headers, body = sandbox.build_notification(resource)
+    tampered = body.replace(b"TRANSACTION.SUCCESS", b"TRANSACTION.SUCCES5")
+    response = client.post(NOTIFY_URL, data=tampered, content_type="application/json", headers=headers)
+    assert response.status_code == 401
+    _nothing_changed(order)
+
+
+def test_signature_by_another_key_is_refused(client, order, resource):
+    other_key = sandbox._pem(sandbox._new_private_key())
+    assert post_notification(client, resource, private_key_pem=other_key).status_code == 401
+    _nothing_changed(order)
+
+
+def test_unknown_serial_is_refused(client, order, resource):
+    assert post_notification(client, resource, serial="PUB_KEY_ID_SOMEONE_ELSE").status_code == 401
+    _nothing_changed(order)
+
+
+def test_signtest_probe_is_refused(client, order, resource):
+    headers, body = sandbox.build_notification(resource)
+    headers["Wechatpay-Signature"] = "WECHATPAY/SIGNTEST/" + headers["Wechatpay-Signature"]
+    assert client.post(NOTIFY_URL, data=body, content_type="application/json", headers=headers).status_code == 401
+    _nothing_changed(order)
+
+
+def test_missing_headers_are_refused(client, order, resource):
+    headers, body = sandbox.build_notification(resource)
+    del headers["Wechatpay-Nonce"]
+    assert client.post(NOTIFY_URL, data=body, content_type="application/json", headers=headers).status_code == 401
+    _nothing_changed(order)
+
+
+def test_resource_encrypted_with_another_apiv3_key_is_refused(client, order, resource):
+    assert post_notification(client, resource, apiv3_key="0" * 32).status_code == 401
+    _nothing_changed(order)
+
+
+@pytest.mark.parametrize("offset", [301, -301])
+def test_timestamp_more_than_300_seconds_off_is_refused(client, order, resource, offset):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        response = post_notification(client, resource, timestamp=int(now.timestamp()) + offset)
+    assert response.status_code == 401
+    _nothing_changed(order)
+
+
+@pytest.mark.parametrize("offset", [299, -299])
+def test_timestamp_within_300_seconds_is_accepted(client, order, resource, offset):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        response = post_notification(client, resource, timestamp=int(now.timestamp()) + offset)
+    assert response.status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        ({"amount": {"total": 1, "payer_total": 1, "currency": "CNY", "payer_currency": "CNY"}}, "amount"),
+        ({"mchid": "1999999999"}, "mchid"),
+        ({"appid": "wx1111111111111111"}, "appid"),
+        ({"amount": {"total": 200000, "payer_total": 200000, "currency": "USD", "payer_currency": "USD"}}, "currency"),
+    ],
+)
+def test_a_mismatch_is_recorded_for_finance_and_never_pays(client, order, resource, change, kind):
+    resource = {**resource, **change}
+    assert post_notification(client, resource).status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.UNPAID
+    anomaly = PaymentAnomaly.objects.get()
+    assert anomaly.kind == kind and anomaly.order == order
+    assert not Invoice.objects.exists()
+
+
+def test_an_unknown_out_trade_no_is_recorded_for_finance(client, order, resource):
+    assert post_notification(client, {**resource, "out_trade_no": "P20990101000000000000"}).status_code == 204
+    assert PaymentAnomaly.objects.get().kind == "unknown_order"
+    _nothing_changed(order)
+
+
+def test_a_payment_after_the_order_was_closed_is_an_anomaly(client, order, resource):
+    from payments.services import order_close
+
+    order_close(order_id=order.pk, reason="测试关闭")
+    assert post_notification(client, resource).status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.CLOSED
+    assert PaymentAnomaly.objects.get().kind == "paid_after_close"
+
+
+def test_a_not_yet_successful_trade_is_ignored(client, order):
+    trade = sandbox.SandboxTrade.objects.get(out_trade_no=order.out_trade_no)
+    assert post_notification(client, sandbox.transaction_resource(trade)).status_code == 204
+    _nothing_changed(order)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_notifications_at_once_pay_once(resource, order):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (CI runs on PostgreSQL)")
+    from django.test import Client
+
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def deliver():
+        barrier.wait()
+        statuses.append(post_notification(Client(), resource).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [204, 204]
+    assert Order.objects.get(pk=order.pk).state == Order.State.PAID
+    assert WechatNotification.objects.count() == 1
+    assert Invoice.objects.count() == 1
+    assert MembershipTerm.objects.count() == 1
+    assert not PaymentAnomaly.objects.exists()
