@@ -1,0 +1,115 @@
+"""Every allowed and every forbidden transition of Order and Invoice."""
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from membership.models import Member
+from payments.models import Invoice, Order
+from tests.membership.factories import UnitMemberFactory
+from tests.payments.helpers import dues_order
+
+pytestmark = pytest.mark.django_db
+O = Order.State
+NOW = timezone.now
+
+
+def _order(state=O.UNPAID) -> Order:
+    order = dues_order(UnitMemberFactory(state=Member.State.APPROVED))
+    if state != O.UNPAID:
+        Order.objects.filter(pk=order.pk).update(state=state)
+        order = Order.objects.get(pk=order.pk)
+    return order
+
+
+MOVES = {
+    "pay_by_wechat": lambda o: o.pay_by_wechat(transaction_id="4200000001", paid_at=NOW()),
+    "submit_transfer": lambda o: o.submit_transfer(),
+    "verify_transfer": lambda o: o.verify_transfer(paid_at=NOW()),
+    "reject_transfer": lambda o: o.reject_transfer(),
+    "close": lambda o: o.close(closed_at=NOW(), reason="过期"),
+}
+ALLOWED = {
+    ("pay_by_wechat", O.UNPAID): O.PAID,
+    ("submit_transfer", O.UNPAID): O.AWAITING_VERIFICATION,
+    ("verify_transfer", O.AWAITING_VERIFICATION): O.PAID,
+    ("reject_transfer", O.AWAITING_VERIFICATION): O.UNPAID,
+    ("close", O.UNPAID): O.CLOSED,
+}
+
+
+@pytest.mark.parametrize(("move", "source"), list(ALLOWED))
+def test_allowed_order_transition(move, source):
+    order = _order(source)
+    MOVES[move](order)
+    order.save()
+    assert Order.objects.get(pk=order.pk).state == ALLOWED[(move, source)]
+
+
+@pytest.mark.parametrize(
+    ("move", "source"),
+    [(m, s) for m in MOVES for s in O.values if (m, s) not in ALLOWED],
+)
+def test_forbidden_order_transition(move, source):
+    order = _order(source)
+    with pytest.raises(TransitionNotAllowed):
+        MOVES[move](order)
+    assert Order.objects.get(pk=order.pk).state == source
+
+
+def test_order_state_cannot_be_assigned_directly():
+    order = _order()
+    with pytest.raises(AttributeError):
+        order.state = O.PAID
+
+
+def test_a_stale_copy_cannot_save_a_second_transition():
+    first = _order()
+    stale = Order.objects.get(pk=first.pk)
+    first.close(closed_at=NOW(), reason="取消")
+    first.save()
+    stale.pay_by_wechat(transaction_id="4200000002", paid_at=NOW())
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save()
+    assert Order.objects.get(pk=first.pk).state == O.CLOSED
+
+
+def test_amount_in_fen_is_exact():
+    order = _order()
+    order.amount = order.amount.__class__("1999.99")
+    assert order.amount_fen == 199999
+
+
+I = Invoice.State
+
+
+def _invoice(state=I.PENDING) -> Invoice:
+    order = _order(O.PAID)
+    return Invoice.objects.create(order=order, title=order.invoice_title, email="a@b.cn", mobile="13900000000",
+                                  amount=order.amount, item=order.description, due_on=dt.date(2026, 1, 9), state=state)
+
+
+INVOICE_MOVES = {
+    "escalate": lambda i: i.escalate(at=NOW()),
+    "issue": lambda i: i.issue(number="FP1", at=NOW()),
+}
+INVOICE_ALLOWED = {("escalate", I.PENDING): I.OVERDUE, ("issue", I.PENDING): I.ISSUED, ("issue", I.OVERDUE): I.ISSUED}
+
+
+@pytest.mark.parametrize(("move", "source"), list(INVOICE_ALLOWED))
+def test_allowed_invoice_transition(move, source):
+    invoice = _invoice(source)
+    INVOICE_MOVES[move](invoice)
+    invoice.save()
+    assert Invoice.objects.get(pk=invoice.pk).state == INVOICE_ALLOWED[(move, source)]
+
+
+@pytest.mark.parametrize(
+    ("move", "source"), [(m, s) for m in INVOICE_MOVES for s in I.values if (m, s) not in INVOICE_ALLOWED]
+)
+def test_forbidden_invoice_transition(move, source):
+    invoice = _invoice(source)
+    with pytest.raises(TransitionNotAllowed):
+        INVOICE_MOVES[move](invoice)
