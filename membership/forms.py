@@ -48,7 +48,9 @@ class StagedUploadsMixin:
         self.staged = staged
         for name in self.upload_fields:
             if name in staged:
-                self.fields[name].help_text = f"已上传：{staged[name]}（如需更换，请重新选择文件）"
+                text = f"已上传：{staged[name]}（如需更换，请重新选择文件）"
+                # A bound field copies its help text when first used (e.g. by validation).
+                self.fields[name].help_text = self[name].help_text = text
 
     def clean(self):
         cleaned = super().clean()

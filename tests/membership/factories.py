@@ -18,7 +18,7 @@ def credit_code(n: int) -> str:
 
 
 def id_number(n: int) -> str:
-    first17 = f"1101051980010{n:04d}"
+    first17 = f"110105198001{n % 28 + 1:02d}{n % 1000:03d}"
     return first17 + id_number_check_char(first17)
 
 

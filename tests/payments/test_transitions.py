@@ -12,13 +12,13 @@ from tests.membership.factories import UnitMemberFactory
 from tests.payments.helpers import dues_order
 
 pytestmark = pytest.mark.django_db
-O = Order.State
+OS = Order.State
 NOW = timezone.now
 
 
-def _order(state=O.UNPAID) -> Order:
+def _order(state=OS.UNPAID) -> Order:
     order = dues_order(UnitMemberFactory(state=Member.State.APPROVED))
-    if state != O.UNPAID:
+    if state != OS.UNPAID:
         Order.objects.filter(pk=order.pk).update(state=state)
         order = Order.objects.get(pk=order.pk)
     return order
@@ -32,11 +32,11 @@ MOVES = {
     "close": lambda o: o.close(closed_at=NOW(), reason="过期"),
 }
 ALLOWED = {
-    ("pay_by_wechat", O.UNPAID): O.PAID,
-    ("submit_transfer", O.UNPAID): O.AWAITING_VERIFICATION,
-    ("verify_transfer", O.AWAITING_VERIFICATION): O.PAID,
-    ("reject_transfer", O.AWAITING_VERIFICATION): O.UNPAID,
-    ("close", O.UNPAID): O.CLOSED,
+    ("pay_by_wechat", OS.UNPAID): OS.PAID,
+    ("submit_transfer", OS.UNPAID): OS.AWAITING_VERIFICATION,
+    ("verify_transfer", OS.AWAITING_VERIFICATION): OS.PAID,
+    ("reject_transfer", OS.AWAITING_VERIFICATION): OS.UNPAID,
+    ("close", OS.UNPAID): OS.CLOSED,
 }
 
 
@@ -50,7 +50,7 @@ def test_allowed_order_transition(move, source):
 
 @pytest.mark.parametrize(
     ("move", "source"),
-    [(m, s) for m in MOVES for s in O.values if (m, s) not in ALLOWED],
+    [(m, s) for m in MOVES for s in OS.values if (m, s) not in ALLOWED],
 )
 def test_forbidden_order_transition(move, source):
     order = _order(source)
@@ -62,7 +62,7 @@ def test_forbidden_order_transition(move, source):
 def test_order_state_cannot_be_assigned_directly():
     order = _order()
     with pytest.raises(AttributeError):
-        order.state = O.PAID
+        order.state = OS.PAID
 
 
 def test_a_stale_copy_cannot_save_a_second_transition():
@@ -73,7 +73,7 @@ def test_a_stale_copy_cannot_save_a_second_transition():
     stale.pay_by_wechat(transaction_id="4200000002", paid_at=NOW())
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         stale.save()
-    assert Order.objects.get(pk=first.pk).state == O.CLOSED
+    assert Order.objects.get(pk=first.pk).state == OS.CLOSED
 
 
 def test_amount_in_fen_is_exact():
@@ -82,11 +82,11 @@ def test_amount_in_fen_is_exact():
     assert order.amount_fen == 199999
 
 
-I = Invoice.State
+IS = Invoice.State
 
 
-def _invoice(state=I.PENDING) -> Invoice:
-    order = _order(O.PAID)
+def _invoice(state=IS.PENDING) -> Invoice:
+    order = _order(OS.PAID)
     return Invoice.objects.create(order=order, title=order.invoice_title, email="a@b.cn", mobile="13900000000",
                                   amount=order.amount, item=order.description, due_on=dt.date(2026, 1, 9), state=state)
 
@@ -95,7 +95,7 @@ INVOICE_MOVES = {
     "escalate": lambda i: i.escalate(at=NOW()),
     "issue": lambda i: i.issue(number="FP1", at=NOW()),
 }
-INVOICE_ALLOWED = {("escalate", I.PENDING): I.OVERDUE, ("issue", I.PENDING): I.ISSUED, ("issue", I.OVERDUE): I.ISSUED}
+INVOICE_ALLOWED = {("escalate", IS.PENDING): IS.OVERDUE, ("issue", IS.PENDING): IS.ISSUED, ("issue", IS.OVERDUE): IS.ISSUED}
 
 
 @pytest.mark.parametrize(("move", "source"), list(INVOICE_ALLOWED))
@@ -107,7 +107,7 @@ def test_allowed_invoice_transition(move, source):
 
 
 @pytest.mark.parametrize(
-    ("move", "source"), [(m, s) for m in INVOICE_MOVES for s in I.values if (m, s) not in INVOICE_ALLOWED]
+    ("move", "source"), [(m, s) for m in INVOICE_MOVES for s in IS.values if (m, s) not in INVOICE_ALLOWED]
 )
 def test_forbidden_invoice_transition(move, source):
     invoice = _invoice(source)
