@@ -133,7 +133,7 @@ def join_step(request, step: str):
         form = current.form(initial=initial, **kwargs)
     return render(request, "membership/join_step.html", {
         "form": form, "step": current, "progress": _progress(steps, current.key, completed),
-        "is_first": current is CATEGORY, "types": MembershipType.objects.filter(is_active=True),
+        "is_first": current is CATEGORY, "types": MembershipType.objects.filter(is_active=True).order_by("-kind", "position"),  # units first
         "multipart": bool(kwargs), "kind": draft.data.get("kind"),
     })
 
