@@ -42,6 +42,7 @@ class StagedUploadsMixin:
         super().__init__(*args, **kwargs)
         for name in self.upload_fields:
             self.fields[name].required = False
+            self.fields[name].marked_required = True  # shown with "*": one file is needed
         self.show_staged(staged or {})
 
     def show_staged(self, staged: dict[str, str]) -> None:

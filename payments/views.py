@@ -41,11 +41,19 @@ def invoice_info(request, *, payable, back_url: str):
     })
 
 
+def _not_payable(request, order: Order):
+    """Where a payment page sends someone whose order no longer waits for payment."""
+    if order.state == Order.State.PAID:
+        messages.success(request, f"支付成功：{order.description}。")
+        return redirect(order.payable.payment_done_url())
+    return redirect("payments:order_detail", out_trade_no=order.out_trade_no)
+
+
 @login_required
 def pay(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if order.state != Order.State.UNPAID:
-        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+        return _not_payable(request, order)
     return render(request, "payments/pay.html", {"order": order})
 
 
@@ -53,7 +61,7 @@ def pay(request, out_trade_no):
 def wechat_pay(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if order.state != Order.State.UNPAID:
-        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+        return _not_payable(request, order)
     try:
         order = services.order_start_wechat(order_id=order.pk)
     except PaymentError as exc:
@@ -80,7 +88,7 @@ def order_status(request, out_trade_no):
 def transfer(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if order.state != Order.State.UNPAID:
-        return redirect("payments:order_detail", out_trade_no=out_trade_no)
+        return _not_payable(request, order)
     form = BankTransferForm(request.POST or None, request.FILES or None, initial={"amount": order.amount})
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, STORAGES
+from .base import CACHES, DATABASES, REDIS_URL, STORAGES, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
@@ -33,3 +33,7 @@ STORAGES = {
 }
 WECHATPAY_SANDBOX = True
 WECHATPAY_NOTIFY_URL = "http://testserver/payments/wechat/notify/"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: browser tests run the site in another thread with its own connection.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

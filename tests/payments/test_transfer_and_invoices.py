@@ -199,3 +199,24 @@ def test_reconcile_leaves_recent_orders_alone(member):
     sandbox.sandbox_pay(out_trade_no=order.out_trade_no)
     assert services.orders_reconcile() == 0
     assert not PaymentAnomaly.objects.exists()
+
+
+def test_the_payment_page_can_poll_its_order_until_paid(client, member, django_capture_on_commit_callbacks):
+    order = start_wechat(dues_order(member))
+    login(client, member.user)
+    url = reverse("payments:status", args=[order.out_trade_no])
+    assert client.get(url).json() == {"state": "unpaid", "state_display": "待支付", "next_url": ""}
+    page = client.get(reverse("payments:wechat", args=[order.out_trade_no])).content.decode()
+    assert f'data-status-url="{url}"' in page and "payment-status.js" in page and "<svg" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_by_wechat(client, order)
+    assert client.get(url).json()["next_url"] == reverse("membership:centre")
+    response = client.get(reverse("payments:wechat", args=[order.out_trade_no]))
+    assert response["Location"] == reverse("membership:centre")
+
+
+def test_the_sandbox_scan_is_not_there_when_the_sandbox_is_off(client, member, settings):
+    order = start_wechat(dues_order(member))
+    settings.WECHATPAY_SANDBOX = False
+    login(client, member.user)
+    assert client.post(reverse("payments:sandbox_scan", args=[order.out_trade_no])).status_code == 404
