@@ -203,3 +203,28 @@ class ProfileChangeAdmin(TransitionButtonsMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(MembershipTerm)
+class MembershipTermAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = ("certificate_no", "member", "start", "end", "has_certificate")
+    search_fields = ("certificate_no", "member__name", "member__member_no")
+    list_filter = ("end",)
+    list_select_related = ("member",)
+    readonly_fields = ("member", "order", "start", "end", "certificate_no", "certificate_link", "created_at",
+                       "reminded_30_at", "reminded_7_at")
+    exclude = ("certificate",)
+
+    @admin.display(description="证书", boolean=True)
+    def has_certificate(self, obj):
+        return bool(obj.certificate)
+
+    @admin.display(description="证书文件")
+    def certificate_link(self, obj):
+        return _file_link(obj, "certificate")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -157,3 +157,35 @@ class WechatNotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BankTransfer)
+class BankTransferAdmin(admin.ModelAdmin):
+    """Finance's queue of vouchers; the decision is taken on the order (核实到账 / 退回凭证)."""
+
+    list_display = ("submitted_at", "order_link", "account_name", "amount", "transferred_on", "name_mismatch",
+                    "amount_mismatch", "decision", "voucher_link")
+    list_filter = ("decision", "name_mismatch", "amount_mismatch")
+    search_fields = ("account_name", "order__out_trade_no", "order__invoice_title")
+    list_select_related = ("order",)
+    readonly_fields = [f.name for f in BankTransfer._meta.fields]
+
+    @admin.display(description="订单")
+    def order_link(self, obj):
+        from django.urls import reverse
+
+        return format_html('<a href="{}">{}</a>', reverse("admin:payments_order_change", args=[obj.order_id]),
+                           obj.order.out_trade_no)
+
+    @admin.display(description="凭证")
+    def voucher_link(self, obj):
+        return format_html('<a href="{}">{}</a>', file_url(obj, "voucher"), obj.voucher_name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
