@@ -26,4 +26,3 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 PRIVATE_MEDIA_X_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_X_ACCEL_PREFIX", default="/protected/")
-WECHATPAY_SANDBOX = env.bool("WECHATPAY_SANDBOX", default=False)

@@ -237,3 +237,24 @@ def test_public_certificate_check(client, django_capture_on_commit_callbacks):
     assert member.name in html and "有效" in html
     html = client.get(reverse("membership:certificate_check") + "?no=NOPE").content.decode()
     assert "未查到证书编号" in html
+
+
+def test_membership_staff_export_members_to_excel(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    member = UnitMemberFactory()
+    login(client, staff_in("会员部"))
+    url = reverse("admin:membership_member_export")
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    xlsx_choice = next(value for value, label in form.fields["format"].choices if str(label).lower() == "xlsx")
+    response = client.post(url, {"format": xlsx_choice, "resource": "0", **{f"memberresource_{f}": "on" for f in
+                                 ("member_no", "name", "credit_code", "kind", "membership_type", "state", "mobile",
+                                  "created_at")}})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert member.name in values and "待审核" in values
