@@ -11,3 +11,8 @@ def renewal_reminders(now):
 @deadline_scanner("membership.expire_terms")
 def expire_terms(now):
     return services.memberships_expire(now=now)
+
+
+@deadline_scanner("membership.purge_abandoned_join_drafts")
+def purge_abandoned_join_drafts(now):
+    return services.join_drafts_purge(now=now)

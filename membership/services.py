@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.notifications import notification_send
+from core.uploads import original_name
 
 from .models import (
     ArchivedFile,
@@ -139,7 +140,7 @@ def member_resubmit(*, member_id: int, by, unit_data: dict, files: dict) -> Memb
                 ArchivedFile.objects.create(member=member, field=field, file=old.name,
                                             original_name=getattr(profile, f"{field}_name"))
             getattr(profile, field).save(upload.name, upload, save=False)
-            setattr(profile, f"{field}_name", upload.name.rsplit("/", 1)[-1][:200])
+            setattr(profile, f"{field}_name", original_name(upload))
         profile.save()
         member.resubmit(at=timezone.now(), by=by, description="申请人修改后重新提交")
         member.save()
@@ -330,3 +331,16 @@ def contact_delete(*, member: Member, contact: Contact) -> None:
         if contact.is_primary:
             raise ValueError("主要联系人不能删除，请先将其他联系人设为主要联系人。")
         contact.delete()
+
+
+def join_drafts_purge(*, now=None, older_than_days: int = 30) -> int:
+    """Forget join applications abandoned half-way (never submitted, so nothing is kept)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    stale = JoinDraft.objects.filter(updated_at__lt=cutoff)
+    count = 0
+    for draft in stale.prefetch_related("uploads")[:200]:
+        for upload in draft.uploads.all():
+            upload.file.delete(save=False)
+        draft.delete()
+        count += 1
+    return count

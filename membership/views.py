@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.downloads import file_response
 from payments.views import invoice_info
 
 from . import selectors, services
@@ -163,6 +164,4 @@ def certificate(request, member, pk):
     term = get_object_or_404(MembershipTerm, pk=pk, member=member)
     if not term.certificate:
         raise Http404
-    from core.downloads import file_response
-
     return file_response(term.certificate, term.download_name("certificate"))

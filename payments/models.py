@@ -115,9 +115,6 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.closed_at = closed_at
         self.close_reason = reason
 
-    def can_view_file(self, user, field_name):  # orders carry no files; transfers and invoices do
-        return False
-
 
 class BankTransfer(models.Model):
     """A bank-transfer voucher the payer uploaded (kept, whatever finance decides)."""

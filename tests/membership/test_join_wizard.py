@@ -153,3 +153,20 @@ def test_the_wizard_shows_progress(client):
     for label in ("选择会员类别", "阅读入会须知", "单位登记表", "联系人登记表", "设置账号密码", "注册成功"):
         assert label in html
     assert 'aria-current="step"' in html
+
+
+def test_abandoned_drafts_are_purged_after_30_days_with_their_files(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from membership.models import JoinDraft
+    from membership.services import join_drafts_purge
+
+    _through_guide(client, UnitTypeFactory())
+    client.post(step("unit"), {**UNIT, **_licences()})
+    stored = DraftUpload.objects.first().file
+    assert join_drafts_purge(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert join_drafts_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
+    assert not JoinDraft.objects.exists()
+    assert not stored.storage.exists(stored.name)
