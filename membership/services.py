@@ -1,6 +1,7 @@
 """Every write in membership: registration, review, dues, terms, certificates, contacts."""
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -93,35 +94,48 @@ def member_register(*, draft: JoinDraft, mobile: str, email: str, password: str)
 
 # --- review ---------------------------------------------------------------------------
 
-def member_approve(*, member_id: int, by) -> Member:
-    """Accept an application; the applicant is told to pay dues."""
+def _move(member_id: int, step: Callable[[Member], None], notify: str | None = None, **context) -> Member:
+    """Lock the member, take one transition, save (logged by django-fsm-log), then notify."""
     with transaction.atomic():
         member = _locked(member_id)
-        member.approve(by=by, description="审核通过")
+        step(member)
         member.save()
-        _notify(member, "member_approved")
+        if notify:
+            _notify(member, notify, **context)
     return member
+
+
+def member_approve(*, member_id: int, by) -> Member:
+    """Accept an application; the applicant is told to pay dues."""
+    return _move(member_id, lambda m: m.approve(by=by, description="审核通过"), "member_approved")
 
 
 def member_return(*, member_id: int, by, comment: str) -> Member:
     """Send an application back with a comment for the applicant to correct."""
     _require(comment, "退回时请填写审核意见。")
-    with transaction.atomic():
-        member = _locked(member_id)
-        member.return_for_correction(comment=comment, by=by, description=comment)
-        member.save()
-        _notify(member, "member_returned", comment=comment)
-    return member
+    return _move(member_id, lambda m: m.return_for_correction(comment=comment, by=by, description=comment),
+                 "member_returned", comment=comment)
 
 
 def member_reject(*, member_id: int, by, reason: str) -> Member:
+    """Refuse an application, with the reason the applicant is given."""
     _require(reason, "不予通过时请填写原因。")
-    with transaction.atomic():
-        member = _locked(member_id)
-        member.reject(reason=reason, by=by, description=reason)
-        member.save()
-        _notify(member, "member_rejected", reason=reason)
-    return member
+    return _move(member_id, lambda m: m.reject(reason=reason, by=by, description=reason),
+                 "member_rejected", reason=reason)
+
+
+def member_suspend(*, member_id: int, by, reason: str) -> Member:
+    _require(reason, "请填写暂停原因。")
+    return _move(member_id, lambda m: m.suspend(reason=reason, by=by, description=reason))
+
+
+def member_reinstate(*, member_id: int, by) -> Member:
+    return _move(member_id, lambda m: m.reinstate(by=by, description="恢复会员资格"))
+
+
+def member_revoke(*, member_id: int, by, reason: str) -> Member:
+    _require(reason, "请填写撤销原因。")
+    return _move(member_id, lambda m: m.revoke(reason=reason, by=by, description=reason))
 
 
 def member_resubmit(*, member_id: int, by, unit_data: dict, files: dict) -> Member:
@@ -143,32 +157,6 @@ def member_resubmit(*, member_id: int, by, unit_data: dict, files: dict) -> Memb
             setattr(profile, f"{field}_name", original_name(upload))
         profile.save()
         member.resubmit(at=timezone.now(), by=by, description="申请人修改后重新提交")
-        member.save()
-    return member
-
-
-def member_suspend(*, member_id: int, by, reason: str) -> Member:
-    _require(reason, "请填写暂停原因。")
-    with transaction.atomic():
-        member = _locked(member_id)
-        member.suspend(reason=reason, by=by, description=reason)
-        member.save()
-    return member
-
-
-def member_reinstate(*, member_id: int, by) -> Member:
-    with transaction.atomic():
-        member = _locked(member_id)
-        member.reinstate(by=by, description="恢复会员资格")
-        member.save()
-    return member
-
-
-def member_revoke(*, member_id: int, by, reason: str) -> Member:
-    _require(reason, "请填写撤销原因。")
-    with transaction.atomic():
-        member = _locked(member_id)
-        member.revoke(reason=reason, by=by, description=reason)
         member.save()
     return member
 
