@@ -10,7 +10,7 @@ import os
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -47,14 +47,21 @@ def file_response(field_file, download_name: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def download(request, model_label: str, pk: int, field_name: str):
     if field_name not in _registry.get(model_label, ()):
         raise Http404
     model = apps.get_model(model_label)
     obj = get_object_or_404(model, pk=pk)
     field_file = getattr(obj, field_name)
-    if not field_file or not obj.can_view_file(request.user, field_name):
+    if not field_file:
+        raise Http404
+    if not obj.can_view_file(request.user, field_name):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         raise Http404
     name = obj.download_name(field_name) if hasattr(obj, "download_name") else ""
-    return file_response(field_file, name)
+    response = file_response(field_file, name)
+    if not request.user.is_authenticated:
+        # Public files (published articles, link logos) may be cached like static files.
+        response["Cache-Control"] = "public, max-age=3600"
+    return response

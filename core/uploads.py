@@ -30,9 +30,11 @@ FILE_KINDS: dict[str, FileKind] = {
     "pdf": FileKind("PDF", "application/pdf", (".pdf",)),
     "jpeg": FileKind("JPG", "image/jpeg", (".jpg", ".jpeg"), "JPEG"),
     "png": FileKind("PNG", "image/png", (".png",), "PNG"),
+    "docx": FileKind("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": FileKind("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
 }
 # filetype's name for what it detected -> our kind key
-_DETECTED = {"pdf": "pdf", "jpg": "jpeg", "png": "png"}
+_DETECTED = {"pdf": "pdf", "jpg": "jpeg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
 
 SNIFF_BYTES = 8192
 

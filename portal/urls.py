@@ -6,4 +6,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("columns/<slug:slug>/", views.column, name="column"),
+    path("articles/<int:pk>/", views.article, name="article"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "import_export",
     "csp",
+    "django_prose_editor",
+    "solo",
     # Project apps, lowest layer first (see ARCHITECTURE.md).
     "core",
     "accounts",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.ImportMapHashMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "portal.context_processors.chrome",
             ],
         },
     },

@@ -1,0 +1,59 @@
+"""Whole-page caching of public pages for anonymous visitors.
+
+Every cached page's key carries the content version; any editor's save bumps the version,
+so the next request renders afresh. Old entries simply age out. Signed-in visitors, pages
+showing a flash message, and responses that set cookies are never cached.
+"""
+import hashlib
+import time
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VERSION_KEY = "portal:content-version"
+PAGE_TIMEOUT = 300  # also bounds how late a scheduled article appears
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(time.time() * 1000)
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_content_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+
+
+def versioned(key: str) -> str:
+    return f"portal:{content_version()}:{key}"
+
+
+def cached_public_page(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
+            return view(request, *args, **kwargs)
+        key = versioned("page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapped

@@ -1,0 +1,71 @@
+"""Reads for the public pages; each costs a fixed number of queries whatever the data size."""
+from django.core.cache import cache
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
+from .cache import versioned
+from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings
+
+LATEST_PER_COLUMN = 6
+
+
+def site_chrome() -> dict:
+    """Menus, navigation columns and site settings for every page, cached per content version."""
+    key = versioned("chrome")
+    chrome = cache.get(key)
+    if chrome is None:
+        menus = [
+            {"title": m.title, "url": m.get_url(), "external": m.is_external}
+            for m in MenuItem.objects.filter(is_active=True).select_related("column")
+        ]
+        settings = SiteSettings.get_solo()
+        chrome = {"menus": menus, "site_settings": settings}
+        cache.set(key, chrome, None)
+    return chrome
+
+
+def home_content() -> dict:
+    published = Article.objects.published()
+    columns = list(Column.objects.filter(show_on_home=True, parent__isnull=True, kind=Column.Kind.ARTICLES))
+    latest = (
+        published.filter(column__in=columns)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("column_id")],
+                              order_by=[F("pinned").desc(), F("publish_at").desc(), F("id").desc()]))
+        .filter(rank__lte=LATEST_PER_COLUMN)
+        .only("id", "title", "publish_at", "column_id", "pinned")
+    )
+    by_column: dict[int, list] = {c.pk: [] for c in columns}
+    for article in latest:
+        by_column[article.column_id].append(article)
+    return {
+        "banner": list(published.filter(pinned=True).only("id", "title", "summary", "cover", "publish_at")[:5]),
+        "columns": [(c, by_column[c.pk]) for c in columns],
+        "standards": list(published.filter(column__kind=Column.Kind.DOCUMENTS)
+                          .only("id", "title", "publish_at")[:LATEST_PER_COLUMN]),
+        "links": list(FriendlyLink.objects.all()),
+    }
+
+
+def column_articles(*, column: Column):
+    """The column's published articles, its own and its sub-columns'."""
+    return (Article.objects.published()
+            .filter(Q(column=column) | Q(column__parent=column))
+            .select_related("column")
+            .prefetch_related("attachments")
+            .only("id", "title", "summary", "publish_at", "pinned", "column__name", "column__slug"))
+
+
+def article_detail(*, pk: int, preview: bool):
+    queryset = Article.objects.select_related("column", "column__parent").prefetch_related("attachments")
+    if not preview:
+        queryset = queryset.published()
+    return queryset.filter(pk=pk).first()
+
+
+def search(*, query: str):
+    words = query.split()[:5]
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+    return (Article.objects.published().filter(condition).select_related("column")
+            .only("id", "title", "summary", "publish_at", "column__name", "column__slug"))
