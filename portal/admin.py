@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
@@ -63,8 +64,13 @@ class ArticleAdmin(admin.ModelAdmin):
             article.save()
 
 
+# Links typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("title", "position", "target", "is_active")
     list_editable = ("position", "is_active")
     autocomplete_fields = ("article",)
@@ -76,5 +82,6 @@ class MenuItemAdmin(admin.ModelAdmin):
 
 @admin.register(FriendlyLink)
 class FriendlyLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("name", "url", "position")
     list_editable = ("position",)

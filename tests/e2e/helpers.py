@@ -16,7 +16,10 @@ def wait_for(browser, css, timeout=15):
 
 def fill(browser, values: dict):
     for name, value in values.items():
-        field = browser.find_element(By.NAME, name)
+        # Prefer Django's id: widgets such as the rich-text editor add inputs of their own.
+        matches = [m for m in browser.find_elements(By.ID, f"id_{name}") + browser.find_elements(By.NAME, name)
+                   if m.tag_name in ("input", "select", "textarea")]
+        field = next((m for m in matches if m.is_displayed()), matches[0])
         if field.get_attribute("type") in ("radio", "checkbox"):
             click(browser, browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']"))
         elif field.tag_name == "select":
