@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt build-constraints.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: run test setup lint migrate demo clean
+.PHONY: run test setup lint migrate demo bench clean
 
 $(STAMP): requirements.txt build-constraints.txt
 	@bash scripts/system-packages.sh
@@ -34,6 +34,9 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/load.py
 
 lint: setup
 	$(BIN)/ruff check .

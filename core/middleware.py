@@ -1,4 +1,6 @@
-"""Allow the admin's inline import maps under a strict script-src.
+"""Project middleware.
+
+ImportMapHashMiddleware: allow the admin's inline import maps under a strict script-src.
 
 The admin's rich-text editor (django-prose-editor) declares an ES-module import map as an
 inline ``<script type="importmap">``, which ``script-src 'self'`` forbids. Rather than allow
@@ -8,6 +10,7 @@ policy. It must sit after CSPMiddleware in MIDDLEWARE so it runs first on the wa
 import base64
 import hashlib
 import re
+import time
 
 IMPORTMAP_RE = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.S)
 
@@ -31,4 +34,29 @@ class ImportMapHashMiddleware:
                 update = getattr(response, "_csp_update", None) or {}
                 update["script-src"] = [*update.get("script-src", []), *hashes]
                 response._csp_update = update
+        return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Extend a signed-in session's idle timeout without writing the session on every request.
+
+    SESSION_COOKIE_AGE is the idle timeout. The expiry is pushed forward at most once per
+    REFRESH seconds, so a busy member costs one session write per few minutes, not one per
+    page. Must come after SessionMiddleware and AuthenticationMiddleware.
+    """
+
+    REFRESH = 300
+    KEY = "_idle_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.REFRESH:
+                session[self.KEY] = now  # marks the session modified: saved with a fresh expiry
         return response

@@ -83,11 +83,31 @@ def test_disabled_account_cannot_log_in_and_its_open_session_is_refused(client):
     assert SESSION_KEY not in client.session
 
 
-def test_session_expires_after_the_idle_timeout(client, settings):
+def test_activity_extends_the_session_but_idleness_ends_it(client, settings):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from core.middleware import SessionIdleTimeoutMiddleware
+
     UserFactory(mobile="13912345678")
-    _login(client, "13912345678")
-    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "13912345678")
+        client.get(reverse("core:inbox"))
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Active again before the timeout, after the refresh interval: the expiry moves on.
+    later = start + idle - dt.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert client.get(reverse("core:inbox")).status_code == 200
+    assert SessionIdleTimeoutMiddleware.REFRESH < settings.SESSION_COOKIE_AGE
+    with time_machine.travel(later + idle - dt.timedelta(minutes=1), tick=False):
+        assert client.get(reverse("core:inbox")).status_code == 200
+    # Then idle for longer than the timeout: signed out.
+    with time_machine.travel(later + 2 * idle + dt.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("core:inbox"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
 
 
 def test_admin_login_goes_through_the_rate_limited_login(client):

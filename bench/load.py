@@ -1,0 +1,177 @@
+"""``make bench``: the portal under gunicorn with production settings on PostgreSQL and Redis,
+loaded by wrk, against a large data set. Prints and saves a table of throughput relative to a
+bare Django view, p95 latency and queries per page.
+
+Needs the machine's PostgreSQL (BENCH_DATABASE_URL) and Redis (BENCH_REDIS_URL) and Debian's
+wrk; it installs wrk with apt-get when it can. Not part of CI.
+"""
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8800"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+WORKERS = os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    "DJANGO_SECRET_KEY": "bench-only-" + "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "PORTAL_VAR_DIR": str(ROOT / "var" / "bench"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def main() -> None:
+    _ensure_wrk()
+    _ensure_database()
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
+    print("Seeding the large data set (first run takes a minute)…", flush=True)
+    facts = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import seed_large; print(seed_large.seed())")
+    facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
+    session = _django(_SESSION_SNIPPET.format(mobile=facts["member_mobile"])).strip().splitlines()[-1]
+    pages = [
+        ("bare view (ceiling)", "/healthz", None),
+        ("home", "/", None),
+        ("column page", f"/columns/{facts['column_slug']}/", None),
+        ("article", f"/articles/{facts['article_id']}/", None),
+        ("site search", "/search/?q=%E5%9F%B9%E8%AE%AD", None),
+        ("certificate check", f"/certificates/check/?no={facts['certificate_no']}", None),
+        ("member centre", "/member/", session),
+    ]
+    queries = _query_counts(pages, facts["member_mobile"])
+    server = subprocess.Popen(
+        [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
+         "--log-level", "warning"], cwd=ROOT, env=ENV, start_new_session=True)
+    try:
+        _wait_until_up()
+        results = [(name, *_wrk(path, cookie), queries[name]) for name, path, cookie in pages]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    _report(results, facts)
+
+
+_SESSION_SNIPPET = """
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.get(mobile="{mobile}")
+s = SessionStore()
+s[SESSION_KEY] = str(user.pk)
+s[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+s.set_expiry(24 * 3600)
+s.create()
+print("sessionid=" + s.session_key)
+"""
+
+_QUERIES_SNIPPET = """
+import json
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.contrib.auth import get_user_model
+pages = {pages!r}
+counts = {{}}
+member = get_user_model().objects.get(mobile="{mobile}")
+for name, path, cookie in pages:
+    client = Client()
+    if cookie:
+        client.force_login(member)
+    cache.clear()  # the first, uncached render is the one that costs queries
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    counts[name] = len(captured)
+print(json.dumps(counts))
+"""
+
+
+def _query_counts(pages, mobile) -> dict:
+    import json
+
+    output = _django(_QUERIES_SNIPPET.format(pages=pages, mobile=mobile))
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _django(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT, env=ENV,
+                            check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+def _wrk(path: str, cookie: str | None) -> tuple[float, float]:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    subprocess.run(["wrk", "-t2", "-c4", "-d2s", *headers, url], capture_output=True, check=True)  # warm up
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s",
+                          str(ROOT / "bench" / "wrk_report.lua"), *headers, url],
+                         capture_output=True, text=True, check=True).stdout
+    match = re.search(r"BENCH rps=([\d.]+) p95_ms=([\d.]+) requests=(\d+) errors=(\d+)", out)
+    if not match or int(match[4]):
+        raise SystemExit(f"wrk on {path} failed or saw errors:\n{out}")
+    return float(match[1]), float(match[2])
+
+
+def _wait_until_up() -> None:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up")
+
+
+def _ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        raise SystemExit("The benchmark needs wrk: sudo apt-get install wrk")
+
+
+def _ensure_database() -> None:
+    name = ENV["DATABASE_URL"].rsplit("/", 1)[-1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False)
+
+
+def _report(results, facts) -> None:
+    ceiling = results[0][1]
+    lines = [
+        f"Benchmark {dt.datetime.now():%Y-%m-%d %H:%M} · gunicorn {WORKERS} workers · wrk {CONNECTIONS} connections, "
+        f"{DURATION} · production settings, PostgreSQL + Redis · 10,000 member institutions, 50,000 articles",
+        "",
+        "| page | requests/s | × bare view | p95 ms | queries |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, rps, p95, queries in results:
+        lines.append(f"| {name} | {rps:,.0f} | {rps / ceiling:.2f} | {p95:.1f} | {queries} |")
+    table = "\n".join(lines)
+    print("\n" + table)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{dt.date.today():%Y-%m-%d}.md").write_text(table + "\n")
+    (out / "latest.md").write_text(table + "\n")
+    print(f"\nSaved to {out / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Create the benchmark's data set: 10,000 member institutions and 50,000 articles.
+
+Idempotent: it tops up to the target counts. Bulk inserts, one shared licence file, one
+password hash: the point is realistic row counts and shapes, not realistic uploads.
+"""
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from core.identifiers import credit_code_check_char
+from membership.models import Contact, Kind, Member, MembershipTerm, MembershipType, UnitProfile
+from payments.models import Order
+from portal.models import Article, Column
+
+MEMBERS = 10_000
+ARTICLES = 50_000
+BATCH = 2_000
+PASSWORD = "bench-password-2026"
+CITIES = ["北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安", "南京", "重庆", "天津", "长沙"]
+KINDS = ["口腔门诊部", "口腔诊所", "口腔医院", "齿科"]
+TOPICS = ["工作会议", "培训班", "义诊活动", "学术年会", "评价结果公示", "标准宣贯", "党建活动", "会员风采"]
+
+
+def seed() -> dict:
+    random.seed(2026)
+    unit_type, _ = MembershipType.objects.get_or_create(
+        name="会员单位", defaults={"kind": Kind.UNIT, "annual_dues": 2000, "review_required": True})
+    have = Member.objects.count()
+    if have < MEMBERS:
+        _members(have, MEMBERS, unit_type)
+    columns = _columns()
+    have = Article.objects.count()
+    if have < ARTICLES:
+        _articles(have, ARTICLES, columns)
+    member = Member.objects.filter(state=Member.State.ACTIVE).select_related("user").first()
+    term = member.terms.first()
+    return {"member_mobile": member.user.mobile, "certificate_no": term.certificate_no,
+            "article_id": Article.objects.published().order_by("-publish_at").first().pk,
+            "column_slug": columns[0].slug}
+
+
+def _members(start, stop, unit_type):
+    User = get_user_model()
+    password = make_password(PASSWORD)
+    licence = default_storage.save("bench/licence.pdf", ContentFile(b"%PDF-1.4 bench\n%%EOF\n"))
+    today = timezone.localdate()
+    member_ct = ContentType.objects.get_for_model(Member)
+    for low in range(start, stop, BATCH):
+        numbers = range(low, min(low + BATCH, stop))
+        users = User.objects.bulk_create(
+            User(mobile=f"166{n:08d}", email=f"m{n}@bench.example", name=_name(n), password=password)
+            for n in numbers)
+        members = Member.objects.bulk_create(
+            Member(user=u, kind=Kind.UNIT, membership_type=unit_type, name=u.name, credit_code=_credit(n),
+                   state=Member.State.ACTIVE if n % 5 else Member.State.SUBMITTED,
+                   member_no=f"DW2025{n:06d}" if n % 5 else None, submitted_at=timezone.now())
+            for n, u in zip(numbers, users, strict=True))
+        UnitProfile.objects.bulk_create(
+            UnitProfile(member=m, institution_type="outpatient", licence_no=f"PDY{m.pk:08d}",
+                        legal_representative="张三", address=f"{CITIES[m.pk % 12]}市健康路{m.pk}号",
+                        opened_on=dt.date(2010 + m.pk % 14, 1, 1), dental_chairs=5 + m.pk % 30,
+                        practising_licence=licence, business_licence=licence)
+            for m in members)
+        Contact.objects.bulk_create(
+            Contact(member=m, name="李四", mobile=m.user.mobile, email=m.user.email, is_primary=True) for m in members)
+        active = [m for m in members if m.state == Member.State.ACTIVE]
+        orders = Order.objects.bulk_create(
+            Order(out_trade_no=f"B{m.pk:012d}", payer_id=m.user_id, content_type=member_ct, object_id=m.pk,
+                  description="会员单位会费（1年）", amount=2000, state=Order.State.PAID, method="wechat",
+                  invoice_title=m.name, invoice_tax_id=m.credit_code, invoice_email=m.user.email,
+                  invoice_mobile=m.user.mobile, expires_at=timezone.now(), paid_at=timezone.now())
+            for m in active)
+        MembershipTerm.objects.bulk_create(
+            MembershipTerm(member=m, order=o, start=today - dt.timedelta(days=m.pk % 300),
+                           end=today + dt.timedelta(days=365 - m.pk % 300), certificate_no=f"{m.member_no}-01")
+            for m, o in zip(active, orders, strict=True))
+
+
+def _columns():
+    columns = []
+    for position, (slug, name) in enumerate([("news", "新闻动态"), ("notices", "通知公告"), ("evaluation", "行业评价"),
+                                             ("members", "会员风采"), ("party", "党建工作"), ("training", "继续教育")]):
+        column, _ = Column.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+        columns.append(column)
+    return columns
+
+
+def _articles(start, stop, columns):
+    now = timezone.now()
+    body = "<p>" + "口腔分会持续推进会员服务和行业自律工作，组织专家开展培训与交流。" * 20 + "</p>"
+    for low in range(start, stop, BATCH):
+        Article.objects.bulk_create(
+            Article(column=columns[n % len(columns)], title=f"{CITIES[n % 12]}{TOPICS[n % 8]}（第{n}期）",
+                    summary="口腔分会组织开展相关工作，会员单位积极参与。", body=body, author="秘书处",
+                    status=Article.Status.PUBLISHED if n % 10 else Article.Status.DRAFT, pinned=n < 3,
+                    publish_at=now - dt.timedelta(minutes=n * 7))
+            for n in range(low, min(low + BATCH, stop)))
+
+
+def _name(n):
+    return f"{CITIES[n % 12]}第{n}{KINDS[n % 4]}有限公司"
+
+
+def _credit(n):
+    first17 = f"91{n % 90 + 10:02d}0000{n:09d}"
+    return first17 + credit_code_check_char(first17)
