@@ -17,6 +17,7 @@ from core.identifiers import credit_code_check_char
 from membership.models import Contact, Kind, Member, MembershipTerm, MembershipType, UnitProfile
 from payments.models import Order
 from portal.models import Article, Column
+from portal.search import index_text
 
 MEMBERS = 10_000
 ARTICLES = 50_000
@@ -93,14 +94,18 @@ def _columns():
 
 def _articles(start, stop, columns):
     now = timezone.now()
-    body = "<p>" + "口腔分会持续推进会员服务和行业自律工作，组织专家开展培训与交流。" * 20 + "</p>"
+    summary = "口腔分会组织开展相关工作，会员单位积极参与。"
+    body = "<p>" + "口腔分会持续推进会员服务和行业自律工作，组织专家开展交流。" * 20 + "</p>"
     for low in range(start, stop, BATCH):
-        Article.objects.bulk_create(
-            Article(column=columns[n % len(columns)], title=f"{CITIES[n % 12]}{TOPICS[n % 8]}（第{n}期）",
-                    summary="口腔分会组织开展相关工作，会员单位积极参与。", body=body, author="秘书处",
-                    status=Article.Status.PUBLISHED if n % 10 else Article.Status.DRAFT, pinned=n < 3,
-                    publish_at=now - dt.timedelta(minutes=n * 7))
-            for n in range(low, min(low + BATCH, stop)))
+        articles = []
+        for n in range(low, min(low + BATCH, stop)):
+            title = f"{CITIES[n % 12]}{TOPICS[n % 8]}（第{n}期）"
+            articles.append(Article(
+                column=columns[n % len(columns)], title=title, summary=summary, body=body, author="秘书处",
+                status=Article.Status.PUBLISHED if n % 10 else Article.Status.DRAFT, pinned=n < 3,
+                publish_at=now - dt.timedelta(minutes=n * 7),
+                search_text=index_text(title=title, summary=summary, body_html=body)))
+        Article.objects.bulk_create(articles)
 
 
 def _name(n):

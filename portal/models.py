@@ -9,6 +9,7 @@ from solo.models import SingletonModel
 from core.uploads import RandomUploadPath, UploadValidator
 
 from .sanitize import BODY_EXTENSIONS, sanitize_body
+from .search import index_text
 
 image_validator = UploadValidator(kinds=("jpeg", "png"), max_bytes=5 * 1024 * 1024)
 attachment_validator = UploadValidator(kinds=("pdf", "docx", "xlsx", "jpeg", "png"), max_bytes=30 * 1024 * 1024)
@@ -83,6 +84,7 @@ class Article(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    search_text = models.TextField(default="", editable=False)  # see portal.search
 
     objects = ArticleQuerySet.as_manager()
 
@@ -101,6 +103,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Sanitised here too, not only in the admin form: every way in is cleaned.
         self.body = sanitize_body(self.body)
+        self.search_text = index_text(title=self.title, summary=self.summary, body_html=self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -214,3 +214,20 @@ def test_the_admin_editor_page_allows_its_import_map_by_hash(client):
     assert '<script type="importmap"' in html
     assert "'sha256-" in response["Content-Security-Policy"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+
+
+def test_search_finds_words_in_the_body_and_single_characters(client):
+    ArticleFactory(title="年会通知", body="<p>本次会议邀请<strong>种植</strong>专家作报告</p>")
+    ArticleFactory(title="爱牙日活动", body="<p>科普宣传</p>")
+    html = client.get(reverse("portal:search") + "?q=种植专家").content.decode()
+    assert "年会通知" in html and "爱牙日活动" not in html
+    html = client.get(reverse("portal:search") + "?q=牙").content.decode()
+    assert "爱牙日活动" in html
+    assert "共找到 0 篇" in client.get(reverse("portal:search") + "?q=正畸").content.decode()
+
+
+def test_search_pieces_are_bigrams_and_words():
+    from portal.search import pieces
+
+    assert pieces("口腔种植 T/CNMIA 0012") == ["口腔", "腔种", "种植", "t", "cnmia", "0012"]
+    assert pieces("牙") == ["牙"]
