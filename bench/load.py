@@ -49,7 +49,7 @@ def main() -> None:
         ("home", "/", None),
         ("column page", f"/columns/{facts['column_slug']}/", None),
         ("article", f"/articles/{facts['article_id']}/", None),
-        ("site search", "/search/?q=%E5%9F%B9%E8%AE%AD", None),
+        ("site search", "/search/?q=%E5%B9%BF%E5%B7%9E%E4%B9%89%E8%AF%8A", None),  # 广州义诊: 1 in 24
         ("certificate check", f"/certificates/check/?no={facts['certificate_no']}", None),
         ("member centre", "/member/", session),
     ]

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.utils import timezone
 
 from core.identifiers import credit_code_check_char
@@ -39,6 +40,8 @@ def seed() -> dict:
     have = Article.objects.count()
     if have < ARTICLES:
         _articles(have, ARTICLES, columns)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     member = Member.objects.filter(state=Member.State.ACTIVE).select_related("user").first()
     term = member.terms.first()
     return {"member_mobile": member.user.mobile, "certificate_no": term.certificate_no,

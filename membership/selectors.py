@@ -15,22 +15,23 @@ def member_for(*, user) -> Member | None:
     )
 
 
-def current_term(*, member: Member) -> MembershipTerm | None:
+def terms_of(*, member: Member) -> list[MembershipTerm]:
+    """All of a member's terms, latest first (a handful: one per year)."""
+    return list(member.terms.order_by("-end"))
+
+
+def current_term(terms: list[MembershipTerm]) -> MembershipTerm | None:
     today = timezone.localdate()
-    return member.terms.filter(start__lte=today).order_by("-end").first()
+    return next((t for t in terms if t.start <= today), None)
 
 
-def latest_term(*, member: Member) -> MembershipTerm | None:
-    return member.terms.order_by("-end").first()
-
-
-def can_pay_dues(*, member: Member) -> bool:
+def can_pay_dues(*, member: Member, terms: list[MembershipTerm] | None = None) -> bool:
     """First dues after approval; renewal while active in the last 60 days, or once expired."""
     if member.state in (Member.State.APPROVED, Member.State.EXPIRED):
         return True
     if member.state == Member.State.ACTIVE:
-        last = latest_term(member=member)
-        return last is not None and (last.end - timezone.localdate()).days <= 60
+        terms = terms_of(member=member) if terms is None else terms
+        return bool(terms) and (terms[0].end - timezone.localdate()).days <= 60
     return False
 
 

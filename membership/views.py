@@ -42,10 +42,12 @@ def member_required(view):
 @member_required
 def centre(request, member):
     tone, text = NEXT_STEP[member.state]
+    terms = selectors.terms_of(member=member)
     return render(request, "membership/centre.html", {
         "member": member, "tone": tone, "next_text": text,
-        "term": selectors.current_term(member=member), "latest": selectors.latest_term(member=member),
-        "can_pay": selectors.can_pay_dues(member=member), "open_order": selectors.open_dues_order(member=member),
+        "term": selectors.current_term(terms), "latest": terms[0] if terms else None,
+        "can_pay": selectors.can_pay_dues(member=member, terms=terms),
+        "open_order": selectors.open_dues_order(member=member),
         "orders": selectors.payment_records(member=member)[:5],
     })
 

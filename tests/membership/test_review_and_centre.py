@@ -215,12 +215,12 @@ def test_member_centre_costs_the_same_queries_with_many_payments(client, django_
     login(client, member.user)
     with django_capture_on_commit_callbacks(execute=True):
         pay_by_wechat(client, dues_order(member))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("membership:centre")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(4):
             pay_by_wechat(client, dues_order(member))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("membership:centre")).status_code == 200
     with django_assert_max_num_queries(12):
         html = client.get(reverse("membership:payments")).content.decode()
