@@ -46,7 +46,8 @@ class Column(models.Model):
     kind = models.CharField("栏目类型", max_length=10, choices=Kind.choices, default=Kind.ARTICLES)
     description = models.CharField("栏目说明", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField("排序", default=0, help_text="数字小的在前。")
-    show_in_nav = models.BooleanField("在导航中显示", default=True)
+    show_in_nav = models.BooleanField("在导航中显示", default=True,
+                                      help_text="未设置导航菜单时在顶部导航显示；子栏目在上级栏目页的侧栏显示。")
     show_on_home = models.BooleanField("在首页显示最新文章", default=True)
 
     class Meta:

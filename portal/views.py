@@ -16,7 +16,7 @@ def home(request):
 def column(request, slug):
     column = get_object_or_404(Column.objects.select_related("parent"), slug=slug)
     page = Paginator(selectors.column_articles(column=column), 20).get_page(request.GET.get("page"))
-    children = list(column.children.all())
+    children = list(column.children.filter(show_in_nav=True))
     return render(request, "portal/column.html", {"column": column, "page": page, "children": children})
 
 

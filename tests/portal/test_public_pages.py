@@ -231,3 +231,18 @@ def test_search_pieces_are_bigrams_and_words():
 
     assert pieces("口腔种植 T/CNMIA 0012") == ["口腔", "腔种", "种植", "t", "cnmia", "0012"]
     assert pieces("牙") == ["牙"]
+
+
+def test_without_menus_the_navigation_shows_columns_marked_for_it(client):
+    ColumnFactory(name="新闻动态", slug="news", show_in_nav=True)
+    ColumnFactory(name="内部栏目", slug="internal", show_in_nav=False)
+    nav = client.get("/").content.decode().split('id="mainNav"')[1].split("</nav>")[0]
+    assert "新闻动态" in nav and "内部栏目" not in nav
+
+
+def test_a_column_page_lists_its_sub_columns_marked_for_navigation(client):
+    parent = ColumnFactory(name="行业评价", slug="evaluation")
+    ColumnFactory(name="信用评价", slug="credit", parent=parent)
+    ColumnFactory(name="隐藏子栏目", slug="hidden", parent=parent, show_in_nav=False)
+    html = client.get(parent.get_absolute_url()).content.decode()
+    assert "信用评价" in html and "隐藏子栏目" not in html
