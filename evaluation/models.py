@@ -1,1 +1,567 @@
-"""National industry evaluations: credit rating and service-capability stars."""
+"""National industry evaluations: the engine both programmes share, and what is credit-only.
+
+Shared: Programme (regulation, document templates, fee schedule), Evaluation (the state
+machine), SubmittedDocument (every version kept), Deadline (stored working-day timers),
+Appeal, CommitteeMeeting, Objection. Credit-only: Questionnaire sections/questions/options,
+the institution's Answers, and GradeBand (score → grade).
+"""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from core.uploads import RandomUploadPath, UploadValidator
+from payments.payable import InvoiceParty
+
+document_validator = UploadValidator(kinds=("pdf", "jpeg", "png", "docx", "xlsx"), max_bytes=20 * 1024 * 1024)
+report_validator = UploadValidator(kinds=("pdf",), max_bytes=30 * 1024 * 1024)
+
+
+class Programme(models.Model):
+    class Kind(models.TextChoices):
+        CREDIT = "credit", "社会信用评价"
+        CAPABILITY = "capability", "服务能力评价"
+
+    kind = models.CharField("评价项目", max_length=12, choices=Kind.choices, unique=True)
+    name = models.CharField("名称", max_length=50)
+    regulation_title = models.CharField("管理办法名称", max_length=100)
+    regulation_text = models.TextField("管理办法全文", help_text="申请前须阅读并同意。")
+    declarations = models.TextField("承诺事项", blank=True, help_text="每行一项，申请时逐项勾选确认。")
+    validity_years = models.PositiveSmallIntegerField("证书有效期（年）", default=3)
+    is_open = models.BooleanField("接受申请", default=True)
+
+    class Meta:
+        verbose_name = "评价项目"
+        verbose_name_plural = "评价项目"
+
+    def __str__(self):
+        return self.name
+
+    def declaration_list(self) -> list[str]:
+        return [line.strip() for line in self.declarations.splitlines() if line.strip()]
+
+
+class ProgrammeDocument(models.Model):
+    """A document the institution downloads, fills in, seals and uploads (申报表, 承诺书 …)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField("文件名称", max_length=50)
+    template = models.FileField("模板文件", upload_to=RandomUploadPath("evaluation/templates"), blank=True,
+                                validators=[document_validator])
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "申报文件"
+        verbose_name_plural = "申报文件"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def can_view_file(self, user, field_name) -> bool:
+        return user.is_authenticated
+
+    def download_name(self, field_name) -> str:
+        extension = self.template.name.rsplit(".", 1)[-1]
+        return f"{self.name}.{extension}"
+
+
+class Fee(models.Model):
+    """The evaluation fee by institution type (按第三方信评机构缴费标准)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="fees")
+    institution_type = models.CharField("机构类型", max_length=20)
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        verbose_name = "评价收费标准"
+        verbose_name_plural = "评价收费标准"
+        constraints = [models.UniqueConstraint(fields=["programme", "institution_type"], name="evaluation_one_fee")]
+
+    def __str__(self):
+        return f"{self.programme} {self.institution_type} ¥{self.amount}"
+
+
+# --- credit: questionnaire and grades ----------------------------------------------------
+
+class Section(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField("部分", max_length=100)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "问卷部分"
+        verbose_name_plural = "问卷部分"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField("问题", max_length=300)
+    required = models.BooleanField("必答", default=True)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "问题"
+        verbose_name_plural = "问题"
+        ordering = ["section__position", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField("选项", max_length=200)
+    points = models.DecimalField("分值", max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "选项"
+        verbose_name_plural = "选项"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.text}（{self.points}分）"
+
+
+class GradeBand(models.Model):
+    """Lower-inclusive score bands (seed 001, annex); 100 belongs to the top band."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grade_bands")
+    grade = models.CharField("等级", max_length=5)
+    min_score = models.DecimalField("最低分（含）", max_digits=5, decimal_places=2,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+    meaning = models.CharField("含义", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "信用等级"
+        verbose_name_plural = "信用等级"
+        ordering = ["-min_score"]
+        constraints = [models.UniqueConstraint(fields=["programme", "grade"], name="evaluation_unique_grade")]
+
+    def __str__(self):
+        return f"{self.grade} ≥{self.min_score}"
+
+
+# --- the evaluation -------------------------------------------------------------------------
+
+class Evaluation(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "填报中"
+        SUBMITTED = "submitted", "待受理"
+        RETURNED = "returned", "退回修改"
+        REJECTED = "rejected", "不予受理"
+        AWAITING_PAYMENT = "awaiting_payment", "待缴费"
+        SELF_ASSESSMENT = "self_assessment", "自评中"
+        UNDER_REVIEW = "under_review", "评价中"
+        SUPPLEMENT = "supplement", "补充材料"
+        INITIAL_RESULT = "initial_result", "初评结果"
+        APPEALED = "appealed", "复议中"
+        COMMITTEE = "committee", "评审委员会审议"
+        PUBLIC_NOTICE = "public_notice", "公示中"
+        PUBLISHED = "published", "已发布"
+        EXPIRED = "expired", "已过期"
+        REVOKED = "revoked", "已撤销"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="evaluations",
+                                  verbose_name="评价项目")
+    member = models.ForeignKey("membership.Member", on_delete=models.PROTECT, related_name="evaluations",
+                               verbose_name="参评机构")
+    state = FSMField("状态", max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
+    agreed_at = models.DateTimeField("同意管理办法时间")
+    declarations = models.JSONField("承诺事项", default=list)
+    handler_name = models.CharField("经办人", max_length=50, blank=True)
+    handler_mobile = models.CharField("经办人手机", max_length=11, blank=True)
+    office_comment = models.TextField("评价办公室意见", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    fee = models.DecimalField("评价费（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    self_score = models.DecimalField("自评分", max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField("评价得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField("等级", max_length=5, blank=True)
+    report = models.FileField("评价报告", upload_to=RandomUploadPath("evaluation/reports"), blank=True,
+                              validators=[report_validator])
+    report_revised = models.BooleanField("报告已修订", default=False)
+    meetings_held = models.PositiveSmallIntegerField("已召开评审会", default=0)
+    certificate_no = models.CharField("证书编号", max_length=30, unique=True, null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    extended = models.BooleanField("已延期", default=False)
+    certificate = models.FileField("证书", upload_to=RandomUploadPath("evaluation/certificates"), blank=True)
+    plaque = models.FileField("铭牌", upload_to=RandomUploadPath("evaluation/plaques"), blank=True)
+    final_report = models.FileField("最终评价报告", upload_to=RandomUploadPath("evaluation/final-reports"),
+                                    blank=True, validators=[report_validator])
+    revoke_reason = models.TextField("撤销/降级原因", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评价"
+        verbose_name_plural = "评价"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "programme"])]
+
+    def __str__(self):
+        return f"{self.member} · {self.programme}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:detail", args=[self.pk])
+
+    # --- transitions: check and move state only --------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    def submit(self, *, at, by=None, description=None):
+        """The institution submits its documents and handler for acceptance."""
+        self.submitted_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.AWAITING_PAYMENT)
+    def accept(self, *, fee, by=None, description=None):
+        """The office accepts the application; the fee is next."""
+        self.fee = fee
+        self.office_comment = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    def return_for_correction(self, *, comment: str, by=None, description=None):
+        self.office_comment = comment
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    def reject(self, *, reason: str, by=None, description=None):
+        self.office_comment = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.AWAITING_PAYMENT, target=State.SELF_ASSESSMENT)
+    def fee_paid(self, *, by=None, description=None):
+        """The fee order is paid; the questionnaire opens."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SELF_ASSESSMENT, target=State.UNDER_REVIEW)
+    def submit_self_assessment(self, *, self_score, by=None, description=None):
+        self.self_score = self_score
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.UNDER_REVIEW, target=State.SUPPLEMENT)
+    def request_supplement(self, *, comment: str, by=None, description=None):
+        self.office_comment = comment
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUPPLEMENT, target=State.UNDER_REVIEW)
+    def resubmit_supplement(self, *, by=None, description=None):
+        self.office_comment = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.UNDER_REVIEW, target=State.INITIAL_RESULT)
+    def give_initial_result(self, *, score, grade: str, by=None, description=None):
+        """The evaluators' score, its grade and the report go to the institution."""
+        self.score, self.grade = score, grade
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.INITIAL_RESULT, target=State.APPEALED)
+    def appeal(self, *, by=None, description=None):
+        """Once, while the appeal window is open (the service checks the window)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.APPEALED, target=State.COMMITTEE)
+    def answer_appeal(self, *, by=None, description=None):
+        """The office answered the appeal (the report may have been revised once)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.INITIAL_RESULT, target=State.COMMITTEE)
+    def close_appeal_window(self, *, by=None, description=None):
+        """No appeal within the window: the result goes to the committee."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.COMMITTEE, target=State.PUBLIC_NOTICE)
+    def committee_approve(self, *, by=None, description=None):
+        self.meetings_held += 1
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.COMMITTEE, target=State.UNDER_REVIEW)
+    def committee_send_back(self, *, by=None, description=None):
+        self.meetings_held += 1
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLIC_NOTICE, target=State.COMMITTEE)
+    def uphold_objection(self, *, by=None, description=None):
+        """An objection during the notice was upheld: back to the committee."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLIC_NOTICE, target=State.PUBLISHED)
+    def publish(self, *, at, valid_until, certificate_no: str, by=None, description=None):
+        self.published_at, self.valid_until, self.certificate_no = at, valid_until, certificate_no
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED)
+    def downgrade(self, *, grade: str, reason: str, by=None, description=None):
+        """A lower grade after a committee-approved review; the certificate is reissued."""
+        self.grade, self.revoke_reason = grade, reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.REVOKED)
+    def revoke(self, *, reason: str, by=None, description=None):
+        self.revoke_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED)
+    def expire(self, *, by=None, description=None):
+        """Validity ended without renewal."""
+
+    # --- payments.Payable ----------------------------------------------------------------
+
+    def payment_description(self) -> str:
+        return f"{self.programme.name}评价费"
+
+    def payment_amount(self) -> Decimal:
+        return self.fee
+
+    def payment_payer(self):
+        return self.member.user
+
+    def invoice_party(self) -> InvoiceParty:
+        return InvoiceParty(title=self.member.name, tax_id=self.member.credit_code)
+
+    def invoice_contact(self) -> tuple[str, str]:
+        return self.member.invoice_contact()
+
+    def payment_done_url(self) -> str:
+        return self.get_absolute_url()
+
+    def on_paid(self, *, order, by) -> None:
+        from .services import evaluation_fee_paid
+
+        evaluation_fee_paid(evaluation_id=self.pk, by=by)
+
+    def can_view_file(self, user, field_name) -> bool:
+        if user.pk == self.member.user_id or user.has_perm("evaluation.view_evaluation"):
+            return field_name != "final_report" or self.state == self.State.PUBLISHED or user.is_staff
+        from .selectors import is_assigned_evaluator
+
+        return is_assigned_evaluator(user=user, evaluation=self)
+
+    def download_name(self, field_name) -> str:
+        names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告"}
+        return f"{self.member.name}{names.get(field_name, field_name)}.pdf"
+
+
+class SubmittedDocument(models.Model):
+    """One uploaded file for one required document; re-uploads add versions, nothing is deleted."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="documents")
+    document = models.ForeignKey(ProgrammeDocument, on_delete=models.PROTECT, verbose_name="文件")
+    file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/documents"), validators=[document_validator])
+    original_name = models.CharField("文件名", max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    superseded = models.BooleanField("已被替换", default=False)
+    office_comment = models.CharField("审核意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "申报材料"
+        verbose_name_plural = "申报材料"
+        ordering = ["document__position", "-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.document}: {self.original_name}"
+
+    def can_view_file(self, user, field_name) -> bool:
+        return self.evaluation.can_view_file(user, "documents")
+
+    def download_name(self, field_name) -> str:
+        return self.original_name
+
+
+class Answer(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT)
+    option = models.ForeignKey(Option, on_delete=models.PROTECT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "自评答案"
+        verbose_name_plural = "自评答案"
+        constraints = [models.UniqueConstraint(fields=["evaluation", "question"], name="evaluation_one_answer")]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.option}"
+
+
+class Deadline(models.Model):
+    """A stored working-day due date; the deadline scanner acts on it once."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "受理（10个工作日）"
+        REPORT = "report", "出具评价报告（30个工作日）"
+        APPEAL_WINDOW = "appeal_window", "复议申请期（5个工作日）"
+        APPEAL_ANSWER = "appeal_answer", "复议答复（10个工作日）"
+        NOTICE = "notice", "公示期（7个工作日）"
+        FINAL_REPORT = "final_report", "上传最终报告（20个工作日）"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField("时限", max_length=20, choices=Kind.choices)
+    starts_on = models.DateField("起算日")
+    due_on = models.DateField("截止日")
+    provisional = models.BooleanField("暂定", default=False)
+    reminded_at = models.DateTimeField("提醒时间", null=True, blank=True)
+    acted_at = models.DateTimeField("处理时间", null=True, blank=True)
+    met_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "时限"
+        verbose_name_plural = "时限"
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "kind"], name="evaluation_one_clock_per_kind")]
+        indexes = [models.Index(fields=["met_at", "acted_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} 截止 {self.due_on:%Y-%m-%d}"
+
+
+class Appeal(models.Model):
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="appeal_record")
+    reasons = models.TextField("复议理由")
+    attachment = models.FileField("附件", upload_to=RandomUploadPath("evaluation/appeals"), blank=True,
+                                  validators=[document_validator])
+    attachment_name = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField("提出时间", auto_now_add=True)
+    answer = models.TextField("答复", blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "复议"
+        verbose_name_plural = "复议"
+
+    def __str__(self):
+        return f"{self.evaluation} 复议"
+
+    def can_view_file(self, user, field_name) -> bool:
+        return self.evaluation.can_view_file(user, "appeal")
+
+    def download_name(self, field_name) -> str:
+        return self.attachment_name
+
+
+class CommitteeMeeting(models.Model):
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "同意评价结果，进入公示"
+        SEND_BACK = "send_back", "退回重新评价"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("会议日期")
+    attendees = models.TextField("出席委员", help_text="每行一位。")
+    decision = models.CharField("决定", max_length=10, choices=Decision.choices)
+    minutes = models.TextField("会议记录", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "评审会议"
+        verbose_name_plural = "评审会议"
+        ordering = ["held_on", "id"]
+
+    def __str__(self):
+        return f"{self.evaluation} {self.held_on:%Y-%m-%d}"
+
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class Objection(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待核查"
+        UPHELD = "upheld", "成立"
+        DISMISSED = "dismissed", "不成立"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="objections")
+    name = models.CharField("姓名/单位", max_length=100)
+    contact = models.CharField("联系方式", max_length=100)
+    text = models.TextField("异议内容")
+    attachment = models.FileField("附件", upload_to=RandomUploadPath("evaluation/objections"), blank=True,
+                                  validators=[document_validator])
+    attachment_name = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    decision = models.CharField("核查结论", max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField("核查说明", blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.evaluation} 异议（{self.name}）"
+
+    def can_view_file(self, user, field_name) -> bool:
+        return user.has_perm("evaluation.view_objection")
+
+    def download_name(self, field_name) -> str:
+        return self.attachment_name
+
+
+class Assignment(models.Model):
+    """An evaluator (or expert) assigned to an evaluation: the only link between evaluation
+    and the experts app. Scores are per question, the total is normalised to 100."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "评分中"
+        SUBMITTED = "submitted", "已提交"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="assignments")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments",
+                                  verbose_name="评价人员")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ASSIGNED)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
+    comment = models.TextField("评价意见", blank=True)
+    total = models.DecimalField("得分（百分制）", max_digits=6, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评价指派"
+        verbose_name_plural = "评价指派"
+        ordering = ["-assigned_at"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "evaluator"], name="evaluation_assign_once")]
+
+    def __str__(self):
+        return f"{self.evaluation} → {self.evaluator}"
+
+
+class QuestionScore(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT)
+    score = models.DecimalField("评分", max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
+    comment = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "逐题评分"
+        verbose_name_plural = "逐题评分"
+        constraints = [models.UniqueConstraint(fields=["assignment", "question"], name="evaluation_one_score")]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.score}"
