@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
     path("", include("membership.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("workbench/", include("experts.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),
 ]

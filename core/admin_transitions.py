@@ -27,6 +27,7 @@ class AdminTransition:
     available: Callable[[object], bool]
     reason_label: str | None = None  # a required text field when set
     style: str = "default"  # default | danger
+    form_class: type | None = None  # a form whose cleaned data are the service's keyword arguments
 
 
 class ReasonForm(forms.Form):
@@ -66,13 +67,18 @@ class TransitionButtonsMixin:
         if not request.user.has_perm(step.permission):
             raise PermissionDenied
         change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-        form = ReasonForm(request.POST or None) if step.reason_label else None
-        if form is not None:
+        data = (request.POST, request.FILES) if request.method == "POST" else ()
+        if step.form_class:
+            form = step.form_class(*data, instance_for=obj)
+        elif step.reason_label:
+            form = ReasonForm(*data)
             form.fields["reason"].label = step.reason_label
+        else:
+            form = None
         if request.method == "POST" and (form is None or form.is_valid()):
-            reason = form.cleaned_data["reason"] if form is not None else ""
+            arguments = form.cleaned_data if step.form_class else {"reason": form.cleaned_data["reason"] if form else ""}
             try:
-                step.service(obj, by=request.user, reason=reason)
+                step.service(obj, by=request.user, **arguments)
             except self.refusal_errors as exc:
                 messages.error(request, f"“{step.label}”未执行：{_explain(exc)}")
             else:

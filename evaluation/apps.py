@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "行业评价"
+    role_permissions = {
+        "evaluation_office": [
+            f"evaluation.{action}_{model}"
+            for model in ("programme", "programmedocument", "fee", "section", "question", "option", "gradeband")
+            for action in ("view", "add", "change")
+        ] + [
+            "evaluation.view_evaluation", "evaluation.change_evaluation", "evaluation.view_submitteddocument",
+            "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
+            "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
+            "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
+            "evaluation.view_questionscore",
+        ],
+    }
+
+    def ready(self):
+        from core.downloads import register_downloadable
+
+        from .models import Appeal, Evaluation, Objection, ProgrammeDocument, SubmittedDocument
+
+        register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report"])
+        register_downloadable(SubmittedDocument, ["file"])
+        register_downloadable(ProgrammeDocument, ["template"])
+        register_downloadable(Appeal, ["attachment"])
+        register_downloadable(Objection, ["attachment"])

@@ -41,3 +41,8 @@ def file_url(obj, field_name):
 @register.inclusion_tag("components/status_badge.html")
 def status_badge(label, tone="secondary"):
     return {"label": label, "tone": tone}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,253 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django_fsm_log.admin import StateLogInline
+from import_export.admin import ExportMixin
+
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.downloads import file_url
+
+from . import services
+from .admin_forms import AnswerAppealForm, DowngradeForm, ExtendForm, FinalReportForm, InitialResultForm, MeetingForm
+from .exceptions import EvaluationError
+from .models import (
+    Appeal,
+    CommitteeMeeting,
+    Deadline,
+    Evaluation,
+    Fee,
+    GradeBand,
+    Objection,
+    Option,
+    Programme,
+    ProgrammeDocument,
+    Question,
+    Section,
+    SubmittedDocument,
+)
+
+S = Evaluation.State
+PERM = "evaluation.change_evaluation"
+
+
+class DocumentInline(admin.StackedInline):
+    model = ProgrammeDocument
+    extra = 0
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    extra = 0
+
+
+class GradeBandInline(admin.TabularInline):
+    model = GradeBand
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "is_open", "validity_years")
+    inlines = [DocumentInline, FeeInline, GradeBandInline]
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "section", "required", "position")
+    list_filter = ("section__programme", "section")
+    inlines = [OptionInline]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "position")
+    inlines = [QuestionInline]
+
+
+class SubmittedDocumentInline(admin.TabularInline):
+    model = SubmittedDocument
+    extra = 0
+    can_delete = False
+    fields = ("document", "link", "uploaded_at", "superseded", "office_comment")
+    readonly_fields = ("document", "link", "uploaded_at", "superseded")
+
+    @admin.display(description="文件")
+    def link(self, obj):
+        return format_html('<a href="{}">{}</a>', file_url(obj, "file"), obj.original_name)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 0
+    can_delete = False
+    fields = ("kind", "starts_on", "due_on", "provisional", "status")
+    readonly_fields = fields
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        if obj.met_at:
+            return "已完成"
+        if obj.acted_at:
+            return "已到期处理"
+        return "逾期" if obj.due_on < timezone.localdate() else "进行中"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.StackedInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AppealInline(ReadOnlyInline):
+    model = Appeal
+    fields = ("reasons", "submitted_at", "answer", "answered_at")
+
+
+class MeetingInline(ReadOnlyInline):
+    model = CommitteeMeeting
+    fields = ("held_on", "attendees", "decision", "minutes", "recorded_by")
+
+
+class ObjectionInline(ReadOnlyInline):
+    model = Objection
+    fields = ("name", "contact", "text", "submitted_at", "decision", "decision_reason")
+    show_change_link = True
+
+
+def _call(name):
+    def run(evaluation, *, by, **arguments):
+        return getattr(services, name)(evaluation_id=evaluation.pk, by=by, **arguments)
+    return run
+
+
+def _comment(name):
+    def run(evaluation, *, by, reason):
+        return getattr(services, name)(evaluation_id=evaluation.pk, by=by, comment=reason)
+    return run
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
+    list_filter = ("state", "programme", "grade")
+    search_fields = ("member__name", "member__credit_code", "certificate_no")
+    list_select_related = ("member", "programme")
+    readonly_fields = ("programme", "member", "state", "agreed_at", "declarations", "handler_name", "handler_mobile",
+                       "office_comment", "submitted_at", "fee", "self_score", "score", "grade", "report_link",
+                       "report_revised", "meetings_held", "certificate_no", "published_at", "valid_until", "extended",
+                       "final_report_link", "revoke_reason", "assign_link")
+    fields = readonly_fields
+    inlines = [SubmittedDocumentInline, DeadlineInline, AppealInline, MeetingInline, ObjectionInline, StateLogInline]
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
+    transitions = (
+        AdminTransition("accept", "受理", lambda e, *, by, reason: services.evaluation_accept(evaluation_id=e.pk, by=by),
+                        PERM, lambda e: e.state == S.SUBMITTED),
+        AdminTransition("return", "退回修改", _comment("evaluation_return"), PERM, lambda e: e.state == S.SUBMITTED,
+                        reason_label="退回意见（各文件的意见请在下方“申报材料”中填写并保存）"),
+        AdminTransition("reject", "不予受理", lambda e, *, by, reason: services.evaluation_reject(
+            evaluation_id=e.pk, by=by, reason=reason), PERM, lambda e: e.state == S.SUBMITTED,
+            reason_label="不予受理理由", style="danger"),
+        AdminTransition("supplement", "要求补充材料", _comment("evaluation_request_supplement"), PERM,
+                        lambda e: e.state == S.UNDER_REVIEW, reason_label="需要补充的材料"),
+        AdminTransition("initial", "出具初评结果", _call("evaluation_initial_result"), PERM,
+                        lambda e: e.state == S.UNDER_REVIEW, form_class=InitialResultForm),
+        AdminTransition("answer", "答复复议", _call("evaluation_answer_appeal"), PERM, lambda e: e.state == S.APPEALED,
+                        form_class=AnswerAppealForm),
+        AdminTransition("meeting", "记录评审会议", _call("evaluation_record_meeting"), PERM,
+                        lambda e: e.state == S.COMMITTEE, form_class=MeetingForm),
+        AdminTransition("final_report", "上传最终评价报告", _call("evaluation_upload_final_report"), PERM,
+                        lambda e: e.state == S.PUBLISHED, form_class=FinalReportForm),
+        AdminTransition("extend", "延期", _call("evaluation_extend"), PERM,
+                        lambda e: e.state == S.PUBLISHED and not e.extended, form_class=ExtendForm),
+        AdminTransition("downgrade", "降级", _call("evaluation_downgrade"), PERM, lambda e: e.state == S.PUBLISHED,
+                        form_class=DowngradeForm, style="danger"),
+        AdminTransition("revoke", "撤销（摘牌）", lambda e, *, by, reason: services.evaluation_revoke(
+            evaluation_id=e.pk, by=by, reason=reason), PERM, lambda e: e.state == S.PUBLISHED,
+            reason_label="撤销原因及评价领导小组核准情况", style="danger"),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deadlines")
+
+    @admin.display(description="当前时限")
+    def current_due(self, obj):
+        open_clocks = [d for d in obj.deadlines.all() if not d.met_at and not d.acted_at]
+        if not open_clocks:
+            return "—"
+        clock = min(open_clocks, key=lambda d: d.due_on)
+        late = clock.due_on < timezone.localdate()
+        return format_html('<span style="color:{}">{} {}{}</span>', "#ba2121" if late else "inherit",
+                           clock.get_kind_display().split("（")[0], f"{clock.due_on:%m-%d}", "（逾期）" if late else "")
+
+    @admin.display(description="评价报告")
+    def report_link(self, obj):
+        return format_html('<a href="{}">下载</a>', file_url(obj, "report")) if obj.report else "—"
+
+    @admin.display(description="最终评价报告")
+    def final_report_link(self, obj):
+        return format_html('<a href="{}">下载</a>', file_url(obj, "final_report")) if obj.final_report else "—"
+
+    @admin.display(description="评价人员")
+    def assign_link(self, obj):
+        names = "、".join(a.evaluator.get_full_name() for a in obj.assignments.select_related("evaluator"))
+        url = reverse("admin:evaluation_assignment_add") + f"?evaluation={obj.pk}"
+        return format_html('{} <a href="{}">指派评价人员</a>', names or "未指派", url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _uphold(objection, *, by, reason):
+    services.objection_decide(objection_id=objection.pk, upheld=True, reason=reason, by=by)
+
+
+def _dismiss(objection, *, by, reason):
+    services.objection_decide(objection_id=objection.pk, upheld=False, reason=reason, by=by)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(TransitionButtonsMixin, admin.ModelAdmin):
+    list_display = ("evaluation", "name", "contact", "submitted_at", "decision")
+    list_filter = ("decision",)
+    readonly_fields = ("evaluation", "name", "contact", "text", "attachment_link", "submitted_at", "decision",
+                       "decision_reason")
+    fields = readonly_fields
+    transitions = (
+        AdminTransition("uphold", "异议成立", _uphold, "evaluation.change_objection",
+                        lambda o: o.decision == "pending", reason_label="核查说明（成立后退回评审委员会）", style="danger"),
+        AdminTransition("dismiss", "异议不成立", _dismiss, "evaluation.change_objection",
+                        lambda o: o.decision == "pending", reason_label="核查说明"),
+    )
+
+    @admin.display(description="附件")
+    def attachment_link(self, obj):
+        return format_html('<a href="{}">{}</a>', file_url(obj, "attachment"), obj.attachment_name) if obj.attachment else "—"
+
+    def has_add_permission(self, request):
+        return False

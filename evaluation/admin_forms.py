@@ -1,0 +1,50 @@
+"""Forms behind the evaluation office's admin buttons (each feeds one service)."""
+from django import forms
+
+from .models import CommitteeMeeting, GradeBand, report_validator
+
+
+class OfficeForm(forms.Form):
+    def __init__(self, *args, instance_for=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evaluation = instance_for
+
+
+class InitialResultForm(OfficeForm):
+    report = forms.FileField(label="评价报告（PDF）", validators=[report_validator],
+                             help_text="得分取已提交评价人员评分的平均值，等级按等级标准自动确定。")
+
+
+class AnswerAppealForm(OfficeForm):
+    answer = forms.CharField(label="复议答复", widget=forms.Textarea(attrs={"rows": 5, "cols": 60}))
+    revised_report = forms.FileField(label="修订后的评价报告（可选，仅可修订一次）", required=False,
+                                     validators=[report_validator])
+
+
+class MeetingForm(OfficeForm):
+    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label="出席委员（每行一位）", widget=forms.Textarea(attrs={"rows": 7, "cols": 40}))
+    decision = forms.ChoiceField(label="决定", choices=CommitteeMeeting.Decision.choices)
+    minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), required=False)
+
+    def clean_attendees(self):
+        return [line.strip() for line in self.cleaned_data["attendees"].splitlines() if line.strip()]
+
+
+class DowngradeForm(OfficeForm):
+    grade = forms.ChoiceField(label="调整后的等级")
+    reason = forms.CharField(label="原因及评价领导小组核准情况", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bands = GradeBand.objects.filter(programme=self.evaluation.programme) if self.evaluation else []
+        self.fields["grade"].choices = [(b.grade, b.grade) for b in bands]
+
+
+class ExtendForm(OfficeForm):
+    months = forms.IntegerField(label="延期月数", min_value=1, max_value=6)
+    reason = forms.CharField(label="延期原因（书面申请）", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class FinalReportForm(OfficeForm):
+    file = forms.FileField(label="最终评价报告（PDF）", validators=[report_validator])

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("apply/<slug:kind>/", views.apply, name="apply"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/objection/", views.objection, name="objection"),
+    path("registry/", views.registry, name="registry"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/documents/", views.documents, name="documents"),
+    path("<int:pk>/pay/", views.pay, name="pay"),
+    path("<int:pk>/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("<int:pk>/appeal/", views.appeal, name="appeal"),
+]

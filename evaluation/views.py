@@ -1,0 +1,189 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from membership.views import member_required
+from payments.views import invoice_info
+
+from . import selectors, services
+from .exceptions import EvaluationError
+from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm, UploadForm
+from .models import Evaluation, Programme, Question
+
+S = Evaluation.State
+STEPS = [
+    ("同意管理办法", {S.DRAFT}),
+    ("提交资料", {S.SUBMITTED, S.RETURNED, S.REJECTED}),
+    ("缴费", {S.AWAITING_PAYMENT}),
+    ("自评问卷", {S.SELF_ASSESSMENT}),
+    ("评价", {S.UNDER_REVIEW, S.SUPPLEMENT}),
+    ("初评与复议", {S.INITIAL_RESULT, S.APPEALED}),
+    ("审议与公示", {S.COMMITTEE, S.PUBLIC_NOTICE}),
+    ("结果发布", {S.PUBLISHED, S.EXPIRED, S.REVOKED}),
+]
+
+
+def progress(state: str):
+    current = next(i for i, (_, states) in enumerate(STEPS) if state in states)
+    return [(label, "current" if i == current else "done" if i < current else "todo")
+            for i, (label, _) in enumerate(STEPS)]
+
+
+def _own(member, pk) -> Evaluation:
+    evaluation = selectors.evaluation_for_member(member=member, pk=pk)
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+def _page(request, evaluation, template, **context):
+    due, today = selectors.current_due(evaluation)
+    return render(request, template, {"evaluation": evaluation, "progress": progress(evaluation.state),
+                                      "due": due, "today": today, **context})
+
+
+@member_required
+def index(request, member):
+    return render(request, "evaluation/index.html", {
+        "member": member, "programmes": Programme.objects.filter(is_open=True),
+        "evaluations": selectors.evaluations_of(member=member),
+    })
+
+
+@member_required
+def apply(request, member, kind):
+    programme = get_object_or_404(Programme, kind=kind, is_open=True)
+    form = ApplyForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.evaluation_start(member=member, programme=programme, by=request.user,
+                                                   declarations=form.cleaned_data["declarations"])
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:index")
+        return redirect("evaluation:documents", pk=evaluation.pk)
+    return render(request, "evaluation/apply.html", {"programme": programme, "form": form, "member": member,
+                                                      "progress": progress(S.DRAFT)})
+
+
+@member_required
+def detail(request, member, pk):
+    evaluation = _own(member, pk)
+    closes = services.appeal_window_closes(evaluation)
+    can_appeal = (evaluation.state == S.INITIAL_RESULT and closes is not None
+                  and not hasattr(evaluation, "appeal_record"))
+    return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
+                 can_appeal=can_appeal)
+
+
+@member_required
+def documents(request, member, pk):
+    evaluation = _own(member, pk)
+    editable = evaluation.state in (S.DRAFT, S.RETURNED, S.SUPPLEMENT)
+    upload_form, handler_form = UploadForm(), HandlerForm(initial={
+        "handler_name": evaluation.handler_name, "handler_mobile": evaluation.handler_mobile})
+    if request.method == "POST" and editable:
+        action = request.POST.get("action")
+        try:
+            if action == "upload":
+                upload_form = UploadForm(request.POST, request.FILES)
+                if upload_form.is_valid():
+                    services.evaluation_upload_document(evaluation_id=evaluation.pk, by=request.user,
+                                                        document_id=upload_form.cleaned_data["document"],
+                                                        file=upload_form.cleaned_data["file"])
+                    messages.success(request, "文件已上传。")
+                    return redirect("evaluation:documents", pk=pk)
+            elif action == "remove":
+                services.evaluation_remove_document(evaluation_id=evaluation.pk, by=request.user,
+                                                    submitted_id=int(request.POST["submitted"]))
+                return redirect("evaluation:documents", pk=pk)
+            elif action == "submit" and evaluation.state == S.SUPPLEMENT:
+                services.evaluation_resubmit_supplement(evaluation_id=evaluation.pk, by=request.user)
+                messages.success(request, "补充材料已提交。")
+                return redirect("evaluation:detail", pk=pk)
+            elif action == "submit":
+                handler_form = HandlerForm(request.POST)
+                if handler_form.is_valid():
+                    services.evaluation_submit(evaluation_id=evaluation.pk, by=request.user, **handler_form.cleaned_data)
+                    messages.success(request, "申报材料已提交，评价办公室将在 10 个工作日内决定是否受理。")
+                    return redirect("evaluation:detail", pk=pk)
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+        evaluation = _own(member, pk)
+    current = [d for d in evaluation.documents.all() if not d.superseded]
+    rows = [(document, [d for d in current if d.document_id == document.pk])
+            for document in evaluation.programme.documents.all()]
+    return _page(request, evaluation, "evaluation/documents.html", member=member, rows=rows, editable=editable,
+                 upload_form=upload_form, handler_form=handler_form)
+
+
+@member_required
+def pay(request, member, pk):
+    evaluation = _own(member, pk)
+    if evaluation.state != S.AWAITING_PAYMENT:
+        return redirect("evaluation:detail", pk=pk)
+    return invoice_info(request, payable=evaluation, back_url=reverse("evaluation:detail", args=[pk]))
+
+
+@member_required
+def questionnaire(request, member, pk):
+    evaluation = _own(member, pk)
+    if evaluation.state != S.SELF_ASSESSMENT:
+        return redirect("evaluation:detail", pk=pk)
+    questions = list(Question.objects.filter(section__programme=evaluation.programme)
+                     .select_related("section").prefetch_related("options"))
+    if request.method == "POST":
+        answers = {q.pk: int(request.POST[f"q{q.pk}"]) for q in questions if request.POST.get(f"q{q.pk}", "").isdigit()}
+        try:
+            services.evaluation_save_answers(evaluation_id=evaluation.pk, answers=answers, by=request.user)
+            if request.POST.get("action") == "submit":
+                services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=request.user)
+                messages.success(request, "自评问卷已提交，请耐心等待评价结果。")
+                return redirect("evaluation:detail", pk=pk)
+            messages.success(request, "已保存，可稍后继续填写。")
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+        return redirect("evaluation:questionnaire", pk=pk)
+    chosen = dict(evaluation.answers.values_list("question_id", "option_id"))
+    return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
+                 chosen=chosen, self_score=services.self_score(evaluation=evaluation))
+
+
+@member_required
+def appeal(request, member, pk):
+    evaluation = _own(member, pk)
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_appeal(evaluation_id=evaluation.pk, by=request.user, **form.cleaned_data)
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "复议申请已提交，评价办公室将在 10 个工作日内答复。")
+        return redirect("evaluation:detail", pk=pk)
+    return _page(request, evaluation, "evaluation/appeal.html", member=member, form=form,
+                 appeal_closes=services.appeal_window_closes(evaluation))
+
+
+def notices(request):
+    """Public: evaluations under notice, each with an objection form."""
+    return render(request, "evaluation/notices.html", {"evaluations": selectors.under_notice()})
+
+
+def objection(request, pk):
+    evaluation = get_object_or_404(Evaluation.objects.select_related("member"), pk=pk, state=S.PUBLIC_NOTICE)
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.objection_submit(evaluation_id=evaluation.pk, **form.cleaned_data)
+        messages.success(request, "您的意见已提交评价办公室，感谢您的监督。")
+        return redirect("evaluation:notices")
+    return render(request, "evaluation/objection.html", {"evaluation": evaluation, "form": form})
+
+
+def registry(request):
+    """Public result registry and certificate check (the certificate's QR code opens this)."""
+    query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]
+    page = Paginator(selectors.registry(query=query), 30).get_page(request.GET.get("page"))
+    return render(request, "evaluation/registry.html", {"page": page, "query": query})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "experts"
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("assignments/<int:pk>/", views.assignment, name="assignment"),
+]
