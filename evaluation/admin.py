@@ -114,6 +114,9 @@ class ReadOnlyInline(admin.StackedInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -475,11 +475,13 @@ def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decima
         questions = Question.objects.filter(section__programme=assignment.evaluation.programme) \
             .annotate(max_points=Max("options__points"))
         maximum = {q.pk: q.max_points or Decimal(0) for q in questions}
+        texts = {q.pk: q.text for q in questions}
         for question_id, (score, note) in scores.items():
             if question_id not in maximum:
                 continue
             if not Decimal(0) <= score <= maximum[question_id]:
-                raise Incomplete(f"第 {question_id} 题的评分应在 0 至 {maximum[question_id]} 分之间。")
+                top = f"{maximum[question_id]:.2f}".rstrip("0").rstrip(".")
+                raise Incomplete(f"“{texts[question_id]}”的评分应在 0 至 {top} 分之间。")
             QuestionScore.objects.update_or_create(assignment=assignment, question_id=question_id,
                                                    defaults={"score": score, "comment": note})
         assignment.comment = comment

@@ -1,0 +1,170 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from core.downloads import file_url
+from evaluation import services
+from evaluation.deadlines import act_on_clocks
+from evaluation.models import Evaluation
+from experts.services import assignment_create
+from membership.models import Member
+from tests.core.files import pdf_bytes, upload
+from tests.evaluation import helpers as h
+from tests.membership.factories import UnitMemberFactory
+from tests.payments.helpers import login
+
+pytestmark = pytest.mark.django_db
+S = Evaluation.State
+
+
+def test_an_institution_applies_uploads_and_submits_through_its_pages(client):
+    programme = h.credit()
+    member = UnitMemberFactory(state=Member.State.ACTIVE)
+    login(client, member.user)
+    page = client.get(reverse("evaluation:apply", args=["credit"])).content.decode()
+    assert programme.regulation_title in page and "承诺事项" in page
+    refused = client.post(reverse("evaluation:apply", args=["credit"]), {"agree": "on"})
+    assert "请逐项确认" in refused.content.decode()
+    response = client.post(reverse("evaluation:apply", args=["credit"]),
+                           {"agree": "on", "declarations": programme.declaration_list()})
+    evaluation = Evaluation.objects.get(member=member)
+    assert response["Location"] == reverse("evaluation:documents", args=[evaluation.pk])
+
+    url = reverse("evaluation:documents", args=[evaluation.pk])
+    bad = client.post(url, {"action": "upload", "document": programme.documents.first().pk,
+                            "file": upload("申报表.pdf", b"<html>not a pdf</html>")})
+    assert "不是有效的 PDF 文件" in bad.content.decode()
+    missing = client.post(url, {"action": "submit", "handler_name": "王经办", "handler_mobile": "13700000000"}, follow=True)
+    assert "请上传：" in missing.content.decode()
+    for document in programme.documents.all():
+        client.post(url, {"action": "upload", "document": document.pk, "file": upload(f"{document.name}.pdf", pdf_bytes())})
+    response = client.post(url, {"action": "submit", "handler_name": "王经办", "handler_mobile": "13700000000"}, follow=True)
+    html = response.content.decode()
+    assert "待受理" in html and "受理（10个工作日）" in html
+    evaluation.refresh_from_db()
+    assert evaluation.state == S.SUBMITTED
+
+
+def test_the_office_accepts_with_the_admin_button_and_the_institution_pays(client):
+    evaluation = h.submitted()
+    login(client, h.office())
+    change = client.get(reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])).content.decode()
+    assert "受理" in change and "不予受理" in change
+    client.post(reverse("admin:evaluation_evaluation_transition", args=[evaluation.pk, "accept"]))
+    evaluation.refresh_from_db()
+    assert evaluation.state == S.AWAITING_PAYMENT
+    client.logout()
+    login(client, evaluation.member.user)
+    page = client.get(reverse("evaluation:pay", args=[evaluation.pk])).content.decode()
+    assert "¥8000.00" in page and evaluation.member.name in page
+
+
+def test_a_committee_of_four_is_refused_through_the_admin_with_a_message(client):
+    evaluation = h.in_committee()
+    login(client, h.office())
+    url = reverse("admin:evaluation_evaluation_transition", args=[evaluation.pk, "meeting"])
+    response = client.post(url, {"held_on": "2026-11-20", "attendees": "甲\n乙\n丙\n丁", "decision": "approve",
+                                 "minutes": ""}, follow=True)
+    assert "不少于 5 人且为单数" in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.state == S.COMMITTEE
+
+
+def test_the_questionnaire_page_saves_and_shows_the_running_self_score(client):
+    evaluation = h.paid()
+    login(client, evaluation.member.user)
+    question = evaluation.programme.sections.first().questions.first()
+    option = question.options.get(text="部分符合")
+    url = reverse("evaluation:questionnaire", args=[evaluation.pk])
+    page = client.post(url, {f"q{question.pk}": option.pk, "action": "save"}, follow=True).content.decode()
+    assert 'data-testid="self-score">5' in page and "已保存" in page
+    page = client.post(url, {f"q{question.pk}": option.pk, "action": "submit"}, follow=True).content.decode()
+    assert "必答题未作答" in page
+
+
+def test_an_appeal_after_the_window_is_refused_on_the_page_with_the_closing_date(client):
+    evaluation = h.initial_result()
+    closes = evaluation.deadlines.get(kind="appeal_window").due_on
+    login(client, evaluation.member.user)
+    assert "申请复议" in client.get(reverse("evaluation:detail", args=[evaluation.pk])).content.decode()
+    with time_machine.travel(h.day_after(closes), tick=False):
+        login(client, evaluation.member.user)  # days later: a new session
+        page = client.post(reverse("evaluation:appeal", args=[evaluation.pk]), {"reasons": "有异议"},
+                           follow=True).content.decode()
+    assert f"复议申请期已于 {closes:%Y年%m月%d日} 结束" in page
+
+
+def test_an_evaluator_sees_only_assigned_evaluations_and_their_files(client):
+    mine = h.under_review()
+    other = h.under_review()
+    person = h.evaluator()
+    assignment = assignment_create(evaluation=mine, evaluator=person, by=h.office())
+    stranger_assignment = assignment_create(evaluation=other, evaluator=h.evaluator(name="他人"), by=h.office())
+    login(client, person.user)
+    workbench = client.get(reverse("experts:workbench")).content.decode()
+    assert mine.member.name in workbench and other.member.name not in workbench
+    assert client.get(reverse("experts:assignment", args=[assignment.pk])).status_code == 200
+    assert client.get(reverse("experts:assignment", args=[stranger_assignment.pk])).status_code == 404
+    assert client.get(file_url(mine.documents.first(), "file")).status_code == 200
+    assert client.get(file_url(other.documents.first(), "file")).status_code == 404
+    assert client.get(reverse("evaluation:detail", args=[other.pk])).status_code in (302, 404)
+
+
+def test_the_evaluator_scores_on_the_workbench_within_the_points(client):
+    evaluation = h.under_review()
+    person = h.evaluator()
+    assignment = assignment_create(evaluation=evaluation, evaluator=person, by=h.office())
+    login(client, person.user)
+    questions = list(evaluation.programme.sections.first().questions.all())
+    url = reverse("experts:assignment", args=[assignment.pk])
+    page = client.post(url, {f"score{questions[0].pk}": "12", "action": "save"}, follow=True).content.decode()
+    assert "0 至 10 分之间" in page
+    data = {f"score{q.pk}": "8" for q in questions} | {"comment": "整体良好", "action": "submit"}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "评分已提交" in page
+    assignment.refresh_from_db()
+    assert assignment.total == 80
+
+
+def test_another_member_cannot_open_an_evaluation_or_its_report(client):
+    evaluation = h.initial_result()
+    login(client, UnitMemberFactory(state=Member.State.ACTIVE).user)
+    assert client.get(reverse("evaluation:detail", args=[evaluation.pk])).status_code == 404
+    assert client.get(file_url(evaluation, "report")).status_code == 404
+
+
+def test_the_public_sees_notices_objects_and_checks_the_registry(client, django_capture_on_commit_callbacks):
+    evaluation = h.under_notice()
+    page = client.get(reverse("evaluation:notices")).content.decode()
+    assert evaluation.member.name in page and evaluation.grade in page
+    client.post(reverse("evaluation:objection", args=[evaluation.pk]),
+                {"name": "患者张某", "contact": "13600000000", "text": "该机构曾有违规收费"})
+    assert evaluation.objections.get().name == "患者张某"
+    services.objection_decide(objection_id=evaluation.objections.get().pk, upheld=False, reason="核查不属实",
+                              by=h.office())
+    with django_capture_on_commit_callbacks(execute=True):
+        act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    evaluation.refresh_from_db()
+    registry = client.get(reverse("evaluation:registry") + f"?no={evaluation.certificate_no}").content.decode()
+    assert evaluation.member.name in registry and "有效" in registry
+    services.evaluation_revoke(evaluation_id=evaluation.pk, reason="摘牌", by=h.office())
+    registry = client.get(reverse("evaluation:registry") + f"?q={evaluation.member.name}").content.decode()
+    assert "已撤销（作废）" in registry
+
+
+def test_the_certificate_and_plaque_carry_the_name_grade_and_number(django_capture_on_commit_callbacks):
+    import io
+
+    from pypdf import PdfReader
+
+    evaluation = h.under_notice()
+    with django_capture_on_commit_callbacks(execute=True):
+        act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    evaluation.refresh_from_db()
+    for field in (evaluation.certificate, evaluation.plaque):
+        with field.open("rb") as fh:
+            text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
+        assert evaluation.member.name in text and evaluation.grade in text and evaluation.certificate_no in text
+    assert dt.date.today() < evaluation.valid_until
