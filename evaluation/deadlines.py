@@ -30,12 +30,23 @@ def act_on_clocks(now):
         due = list(Deadline.objects.select_for_update(skip_locked=True)
                    .filter(met_at__isnull=True, acted_at__isnull=True, due_on__lt=today)[:200])
         for deadline in due:
-            evaluation = services._locked(deadline.evaluation_id)
-            _act(deadline, evaluation)
-            deadline.acted_at = now
-            deadline.save(update_fields=["acted_at"])
+            _act_on(deadline, now)
             acted += 1
     return acted
+
+
+def act_on_deadline(*, deadline_id: int, now) -> None:
+    """Act on one clock that has run out, as the scanner would (used by demo data)."""
+    with transaction.atomic():
+        deadline = Deadline.objects.select_for_update().get(pk=deadline_id, met_at__isnull=True, acted_at__isnull=True)
+        _act_on(deadline, now)
+
+
+def _act_on(deadline: Deadline, now) -> None:
+    evaluation = services._locked(deadline.evaluation_id)
+    _act(deadline, evaluation)
+    deadline.acted_at = now
+    deadline.save(update_fields=["acted_at"])
 
 
 def _act(deadline: Deadline, evaluation: Evaluation) -> None:

@@ -126,7 +126,8 @@ def seed():
             ("新闻动态", {"column": columns["news"]}), ("通知公告", {"column": columns["notices"]}),
             ("行业评价", {"column": columns["evaluation"]}), ("团体标准", {"column": columns["standards"]}),
             ("入会申请", {"page": MenuItem.Page.JOIN}), ("会员中心", {"page": MenuItem.Page.CENTRE}),
-            ("证书查询", {"page": MenuItem.Page.CERTIFICATE}),
+            ("国家行业评价", {"page": MenuItem.Page.EVALUATION}), ("结果公示", {"page": MenuItem.Page.NOTICES}),
+            ("结果查询", {"page": MenuItem.Page.REGISTRY}),
         ]):
             MenuItem.objects.create(title=title, position=position, **target)
     for position, (name, url) in enumerate(LINKS):

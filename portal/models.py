@@ -149,6 +149,10 @@ class MenuItem(models.Model):
         CENTRE = "membership:centre", "会员中心"
         CERTIFICATE = "membership:certificate_check", "证书查询"
         SEARCH = "portal:search", "站内搜索"
+        EVALUATION = "evaluation:index", "国家行业评价"
+        NOTICES = "evaluation:notices", "评价结果公示"
+        REGISTRY = "evaluation:registry", "评价结果查询"
+        WORKBENCH = "experts:workbench", "专家工作台"
 
     title = models.CharField("菜单名称", max_length=30)
     position = models.PositiveSmallIntegerField("排序", default=0)

@@ -37,3 +37,11 @@ def test_demo_has_a_member_in_every_state_and_their_logins_work(client, demo):
     assert awaiting.user.orders.get().state == "awaiting_verification"
     client.post(reverse("account_login"), {"login": "13900000005", "password": "portal-demo-2026"})
     assert "会员资格有效" in client.get(reverse("membership:centre")).content.decode()
+
+
+def test_demo_has_an_evaluation_in_every_state(demo):
+    from evaluation.models import Evaluation
+
+    assert set(Evaluation.objects.values_list("state", flat=True)) == set(Evaluation.State.values)
+    published = Evaluation.objects.get(state="published")
+    assert published.certificate and published.plaque

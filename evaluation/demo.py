@@ -1,0 +1,164 @@
+"""Demo credit evaluations, one in every state, with evaluators and a realistic questionnaire."""
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.demo import DEMO_PASSWORD, DemoLogin
+from core.pdf import render_pdf
+from experts.models import Evaluator
+from membership import demo as membership_demo
+from membership.models import Member
+from payments import sandbox
+from payments import services as payments
+
+from . import deadlines, services
+from .models import Evaluation, Fee, Option, Programme, Question, Section
+
+REGULATION = """第一章 总则
+第一条 为规范社会办医疗机构社会信用评价工作，推动行业诚信体系建设，制定本办法。
+第三条 信用评价等级分为 A、B、C 三等，AAA、AA、A、BBB、BB、B、CCC、CC、C 九级。
+第五条 信用评价每 3 年为一个周期，证书与铭牌有效期为 3 年；续评应当提前 6 个月申请，延期原则上不超过 6 个月。
+第四章 评价程序
+第十八条 提交资料、审核资料、信用评价、反馈复议、评价结果、结果公示、上传报告、颁证授牌……
+评价办公室应当于 10 个工作日内确定是否受理；第三方信评机构于 30 个工作日内完成评价报告；
+参评机构对初评意见有异议的，自接到初评意见后 5 个工作日内申请复议，评价办公室 10 个工作日内答复，复议仅限一次；
+评价结果公示期为 7 个工作日；确定最终结果后 20 个工作日内上传评价报告。"""
+
+QUESTIONNAIRE = {
+    "合规经营": ["依法取得并按期校验医疗机构执业许可证", "执业范围与核准诊疗科目一致", "近三年无行政处罚记录"],
+    "医疗质量与安全": ["建立并落实医疗质量安全核心制度", "院感防控与器械消毒灭菌规范", "病历书写与保管符合规范"],
+    "诚信服务": ["明码标价，收费项目公开透明", "患者投诉有专人受理并及时反馈", "不做虚假宣传和夸大广告"],
+    "社会责任": ["按规定参加医保并规范使用基金", "开展义诊、健康宣教等公益活动"],
+}
+OPTIONS = [("完全符合", 10), ("基本符合", 7), ("部分符合", 4), ("不符合", 0)]
+FEES = {"口腔医院": "12000.00", "口腔门诊部": "8000.00", "口腔诊所": "5000.00", "综合医院口腔科": "8000.00",
+        "其他医疗机构": "8000.00"}
+EVALUATORS = [("13700000021", "信评师 刘敏"), ("13700000022", "信评师 高远")]
+TARGETS = [
+    "draft", "submitted", "returned", "rejected", "awaiting_payment", "self_assessment", "under_review",
+    "supplement", "initial_result", "appealed", "committee", "public_notice", "published", "expired", "revoked",
+]
+
+
+def seed() -> list[DemoLogin]:
+    programme = Programme.objects.get(kind="credit")
+    if not programme.sections.exists():
+        programme.regulation_text = REGULATION
+        programme.save(update_fields=["regulation_text"])
+        for position, (title, questions) in enumerate(QUESTIONNAIRE.items(), start=1):
+            section = Section.objects.create(programme=programme, title=title, position=position)
+            for n, text in enumerate(questions, start=1):
+                question = Question.objects.create(section=section, text=text, position=n)
+                for m, (label, points) in enumerate(OPTIONS):
+                    Option.objects.create(question=question, text=label, points=Decimal(points), position=m)
+    for institution_type, amount in FEES.items():
+        Fee.objects.get_or_create(programme=programme, institution_type=institution_type,
+                                  defaults={"amount": Decimal(amount)})
+    evaluators = [_evaluator(mobile, name) for mobile, name in EVALUATORS]
+    logins = [DemoLogin(role=f"评价人员·{e.name}", login=e.user.mobile) for e in evaluators]
+    office = get_user_model().objects.filter(groups__name="评价办公室").first()
+    pdf = None
+    for n, target in enumerate(TARGETS, start=1):
+        mobile = f"139000001{n:02d}"
+        if not Member.objects.filter(user__mobile=mobile).exists():
+            pdf = pdf or render_pdf("pdf/notice.html", {"title": "申报材料（演示）", "paragraphs": ["演示文件"],
+                                                        "date": timezone.localdate()})
+            with transaction.atomic():
+                member = membership_demo._unit(30 + n, mobile, f"演示{_city(n)}口腔门诊部（{Evaluation.State(target).label}）",
+                                               "会员单位", "赵经理", pdf)
+                membership_demo._bring_to(member, "active")
+                member.refresh_from_db()
+                _drive(programme, member, target, office, evaluators, pdf)
+        logins.append(DemoLogin(role=f"参评机构·{Evaluation.State(target).label}", login=mobile))
+    return logins
+
+
+def _city(n):
+    return "北京上海广州深圳成都杭州武汉西安南京重庆天津长沙郑州济南沈阳"[n - 1]
+
+
+def _evaluator(mobile, name) -> Evaluator:
+    user = get_user_model().objects.filter(mobile=mobile).first()
+    if user is None:
+        user = get_user_model().objects.create_user(mobile=mobile, email=f"{mobile}@demo.cnmia.test",
+                                                    password=DEMO_PASSWORD, name=name)
+    evaluator, _ = Evaluator.objects.get_or_create(user=user, defaults={"name": name, "organisation": "某某信用评价有限公司"})
+    return evaluator
+
+
+def _drive(programme, member, target, office, evaluators, pdf):
+    """Take a new evaluation through the real services up to ``target``."""
+    e = services.evaluation_start(member=member, programme=programme, declarations=programme.declaration_list(),
+                                  by=member.user)
+    if target == "draft":
+        return
+    for document in programme.documents.all():
+        services.evaluation_upload_document(evaluation_id=e.pk, document_id=document.pk, by=member.user,
+                                            file=ContentFile(pdf, name=f"{document.name}.pdf"))
+    services.evaluation_submit(evaluation_id=e.pk, handler_name="赵经理", handler_mobile=member.user.mobile, by=member.user)
+    if target == "submitted":
+        return
+    if target == "returned":
+        services.evaluation_return(evaluation_id=e.pk, comment="承诺书未加盖公章，请重新上传。", by=office)
+        return
+    if target == "rejected":
+        services.evaluation_reject(evaluation_id=e.pk, reason="开业不满规定期限，暂不符合申报条件。", by=office)
+        return
+    services.evaluation_accept(evaluation_id=e.pk, by=office)
+    if target == "awaiting_payment":
+        return
+    e.refresh_from_db()
+    fee_order = payments.order_start_wechat(order_id=payments.order_for_payable(
+        payable=e, invoice_email=member.user.email, invoice_mobile=member.user.mobile).pk)
+    payments.wechat_transaction_apply(resource=sandbox.transaction_resource(
+        sandbox.sandbox_pay(out_trade_no=fee_order.out_trade_no)), source="query")
+    if target == "self_assessment":
+        return
+    answers = {q.pk: q.options.order_by("position")[1 if q.pk % 3 else 0].pk
+               for q in Question.objects.filter(section__programme=programme).prefetch_related("options")}
+    services.evaluation_save_answers(evaluation_id=e.pk, answers=answers, by=member.user)
+    services.evaluation_submit_self_assessment(evaluation_id=e.pk, by=member.user)
+    from experts.services import assignment_create
+
+    for evaluator in evaluators:
+        assignment_create(evaluation=e, evaluator=evaluator, by=office)
+    if target == "under_review":
+        return
+    if target == "supplement":
+        services.evaluation_request_supplement(evaluation_id=e.pk, comment="请补充近三年医疗纠纷处理记录。", by=office)
+        return
+    for points, evaluator in zip((Decimal(8), Decimal(9)), evaluators, strict=True):
+        assignment = e.assignments.get(evaluator=evaluator.user)
+        services.assignment_save_scores(
+            assignment_id=assignment.pk, comment="总体情况良好。", submit=True, by=evaluator.user,
+            scores={q.pk: (points, "") for q in Question.objects.filter(section__programme=programme)})
+    services.evaluation_initial_result(evaluation_id=e.pk, by=office, report=ContentFile(pdf, name="report.pdf"))
+    if target == "initial_result":
+        return
+    if target == "appealed":
+        services.evaluation_appeal(evaluation_id=e.pk, reasons="对“诚信服务”部分评分有异议，已补充价格公示照片。",
+                                   by=member.user)
+        return
+    e.refresh_from_db()
+    deadlines.act_on_deadline(deadline_id=e.deadlines.get(kind="appeal_window").pk, now=timezone.now())
+    if target == "committee":
+        return
+    services.evaluation_record_meeting(evaluation_id=e.pk, held_on=timezone.localdate(), minutes="同意评价结果。",
+                                       attendees=["张委员", "王委员", "李委员", "赵委员", "陈委员"],
+                                       decision="approve", by=office)
+    if target == "public_notice":
+        return
+    e.refresh_from_db()
+    deadlines.act_on_deadline(deadline_id=e.deadlines.get(kind="notice").pk, now=timezone.now())
+    if target == "expired":
+        with transaction.atomic():
+            e = services._locked(e.pk)
+            e.valid_until = timezone.localdate() - dt.timedelta(days=1)  # a result from three years ago
+            e.expire(description="有效期届满（演示数据）")
+            e.save()
+    elif target == "revoked":
+        services.evaluation_revoke(evaluation_id=e.pk, reason="核查发现严重失信行为，经评价领导小组核准摘牌。", by=office)
