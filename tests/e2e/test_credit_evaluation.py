@@ -119,3 +119,13 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
     assert "苏州某某口腔门诊部有限公司" in text and "AAA" in text and evaluation.certificate_no in text
     browser.get(f"{base}/evaluation/registry/?no={evaluation.certificate_no}")
     wait_text(browser, "[data-testid=registry]", "有效")
+
+
+def test_the_self_score_follows_the_answers_as_they_are_ticked(browser, live_server):
+    evaluation = h.paid()
+    login(browser, live_server.url, evaluation.member.user.mobile)
+    browser.get(f"{live_server.url}/evaluation/{evaluation.pk}/questionnaire/")
+    radios = browser.find_elements(By.XPATH, "//label[contains(., '部分符合')]/preceding-sibling::input")
+    click(browser, radios[0])
+    click(browser, radios[1])
+    wait_text(browser, "[data-testid=self-score]", "10")

@@ -1,0 +1,14 @@
+// Show the running self-score while the questionnaire is filled in (saved on 保存/完成提交).
+(function () {
+  "use strict";
+  var form = document.getElementById("questionnaire");
+  var label = document.querySelector("[data-testid=self-score]");
+  if (!form || !label) { return; }
+  form.addEventListener("change", function () {
+    var total = 0;
+    form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
+      total += parseFloat(input.dataset.points || "0");
+    });
+    label.textContent = total.toFixed(2).replace(/\.00$/, "");
+  });
+})();
