@@ -15,6 +15,13 @@ from tests.membership.factories import UnitMemberFactory
 
 
 def credit() -> Programme:
+    if not Programme.objects.filter(kind="credit").exists():
+        # Browser tests flush the database between tests, data migrations' rows included.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("evaluation.migrations.0002_credit_programme").create(apps, None)
     programme = Programme.objects.get(kind="credit")
     if not programme.sections.exists():
         section = Section.objects.create(programme=programme, title="基本信用", position=1)
