@@ -1,8 +1,9 @@
 import tempfile
+import time
 from pathlib import Path
 
 import requests
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -15,37 +16,92 @@ def wait_for(browser, css, timeout=15):
 
 
 def fill(browser, values: dict):
+    settle(browser)
     for name, value in values.items():
-        # Prefer Django's id: widgets such as the rich-text editor add inputs of their own.
-        matches = [m for m in browser.find_elements(By.ID, f"id_{name}") + browser.find_elements(By.NAME, name)
-                   if m.tag_name in ("input", "select", "textarea")]
-        field = next((m for m in matches if m.is_displayed()), matches[0])
-        if field.get_attribute("type") in ("radio", "checkbox"):
-            click(browser, browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']"))
-        elif field.tag_name == "select":
-            field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
-        elif field.get_attribute("type") == "date":
-            browser.execute_script("arguments[0].value = arguments[1]", field, value)
-        else:
-            field.clear()
-            field.send_keys(value)
+        _retrying(lambda name=name, value=value: _fill_one(browser, name, value))
 
 
-def click(browser, element):
+def _fill_one(browser, name, value):
+    # Prefer Django's id: widgets such as the rich-text editor add inputs of their own.
+    matches = [m for m in browser.find_elements(By.ID, f"id_{name}") + browser.find_elements(By.NAME, name)
+               if m.tag_name in ("input", "select", "textarea")]
+    field = next((m for m in matches if m.is_displayed()), matches[0])
+    if field.get_attribute("type") in ("radio", "checkbox"):
+        click(browser, browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']"))
+    elif field.tag_name == "select":
+        field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+    elif field.get_attribute("type") == "date":
+        browser.execute_script("arguments[0].value = arguments[1]", field, value)
+    else:
+        field.clear()
+        field.send_keys(value)
+
+
+def click(browser, element, navigates=None):
+    """Click like a person; for links and submit buttons, wait until the next page replaced this
+    one, so the next lookup cannot find an element of the old page."""
+    navigates = element.tag_name == "a" or element.get_attribute("type") == "submit" if navigates is None else navigates
+    page = browser.find_element(By.TAG_NAME, "html") if navigates else None
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     try:
         element.click()
+        if page is not None:
+            WebDriverWait(browser, 20).until(_replaced(page))
+            settle(browser)
     except Exception:
         browser.save_screenshot("/tmp/e2e-failure.png")
         raise
 
 
+def _replaced(element):
+    """Like EC.staleness_of, also when Chromium says the node left the document."""
+    def check(_):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+    return check
+
+
+def settle(browser):
+    """Wait until the current page has finished loading."""
+    WebDriverWait(browser, 20).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def _retrying(action, attempts=3):
+    """Run a lookup-and-act again when the page changed under it (a late redirect, a reload)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except (StaleElementReferenceException, WebDriverException) as exc:
+            if attempt == attempts - 1 or not (isinstance(exc, StaleElementReferenceException)
+                                               or "does not belong to the document" in str(exc)):
+                raise
+            time.sleep(0.5)
+
+
 def submit(browser, text=None):
+    try:
+        _submit(browser, text)
+    except Exception:
+        browser.save_screenshot("/tmp/e2e-failure.png")
+        Path("/tmp/e2e-failure.html").write_text(browser.page_source)
+        raise
+
+
+def _submit(browser, text):
+    settle(browser)
     if text:
         xpath = f"//button[normalize-space()='{text}'] | //input[@type='submit' and @value='{text}']"
-        click(browser, browser.find_element(By.XPATH, xpath))
+        button = _retrying(lambda: browser.find_element(By.XPATH, xpath))
     else:
-        click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]:not([name=back])"))
+        button = _retrying(lambda: browser.find_element(By.CSS_SELECTOR, "form button[type=submit]:not([name=back])"))
+    click(browser, button)  # once: a retried click could submit twice
 
 
 def login(browser, base_url, login_name, password=PASSWORD):

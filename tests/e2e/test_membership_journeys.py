@@ -29,7 +29,7 @@ def _staff(group, mobile):
 
 def _admin_transition(browser, live_server, member, label):
     browser.get(f"{live_server.url}/admin/membership/member/{member.pk}/change/")
-    browser.find_element(By.LINK_TEXT, label).click()
+    click(browser, browser.find_element(By.LINK_TEXT, label))
     submit(browser, f"确认{label}")
     wait_for(browser, ".messagelist .success")
 
@@ -38,7 +38,7 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     UnitTypeFactory(name="会员单位")
     staff = _staff("会员部", "13800009001")
     browser.get(live_server.url + "/")
-    browser.find_element(By.LINK_TEXT, "入会申请").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "入会申请"))
 
     click(browser, browser.find_element(By.XPATH, "//label[contains(., '会员单位')]//input"))
     submit(browser, "下一步")
@@ -57,7 +57,7 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
                    "password1": "Sz-Clinic-2026!", "password2": "Sz-Clinic-2026!"})
     submit(browser, "提交注册")
     wait_text(browser, "main", "入会注册成功")
-    browser.find_element(By.LINK_TEXT, "前往会员中心").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "前往会员中心"))
     wait_text(browser, "[data-testid=member-state]", "待审核")
 
     member = Member.objects.get(name="深圳市某某口腔门诊部有限公司")
@@ -66,10 +66,10 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
 
     login(browser, live_server.url, "13722224444", "Sz-Clinic-2026!")
     browser.get(live_server.url + "/member/")
-    browser.find_element(By.LINK_TEXT, "去缴费").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "去缴费"))
     wait_text(browser, "[data-testid=invoice-title]", "深圳市某某口腔门诊部有限公司")
     submit(browser, "提交，去缴费")
-    browser.find_element(By.LINK_TEXT, "微信扫码支付").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "微信扫码支付"))
     assert browser.find_element(By.CSS_SELECTOR, ".qr-code svg")
     submit(browser, "模拟扫码付款（沙箱）")
     # The page polls the order and moves on by itself once WeChat's notification arrived.
@@ -103,7 +103,7 @@ def test_individual_registration_bank_transfer_and_finance_verification(browser,
     # Straight to payment: invoice information first, the title fixed to her name.
     wait_text(browser, "[data-testid=invoice-title]", "钱佳")
     submit(browser, "提交，去缴费")
-    browser.find_element(By.LINK_TEXT, "上传转账凭证").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "上传转账凭证"))
     fill(browser, {"account_name": "钱佳", "transferred_on": "2026-11-20"})
     browser.find_element(By.NAME, "voucher").send_keys(temp_file("回单.jpg", jpeg_bytes()))
     submit(browser, "提交凭证")
@@ -114,7 +114,7 @@ def test_individual_registration_bank_transfer_and_finance_verification(browser,
     login(browser, live_server.url, finance.mobile)
     order = member.user.orders.get()
     browser.get(f"{live_server.url}/admin/payments/order/{order.pk}/change/")
-    browser.find_element(By.LINK_TEXT, "核实到账").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "核实到账"))
     submit(browser, "确认核实到账")
     wait_for(browser, ".messagelist .success")
 

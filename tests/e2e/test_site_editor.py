@@ -35,5 +35,5 @@ def test_a_site_editor_creates_a_column_and_an_article_and_sees_it_on_the_home_p
     browser.get(live_server.url + "/")
     wait_text(browser, "main", "党建工作")
     assert "口腔分会党支部开展主题党日活动" in browser.find_element(By.TAG_NAME, "main").text
-    browser.find_element(By.LINK_TEXT, "口腔分会党支部开展主题党日活动").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "口腔分会党支部开展主题党日活动"))
     wait_text(browser, ".article-body", "全体党员参加了学习。")
