@@ -44,6 +44,7 @@ def main() -> None:
     facts = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import seed_large; print(seed_large.seed())")
     facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
     session = _django(_SESSION_SNIPPET.format(mobile=facts["member_mobile"])).strip().splitlines()[-1]
+    evaluator_session = _django(_SESSION_SNIPPET.format(mobile=facts["evaluator_mobile"])).strip().splitlines()[-1]
     pages = [
         ("bare view (ceiling)", "/healthz", None),
         ("home", "/", None),
@@ -52,8 +53,11 @@ def main() -> None:
         ("site search", "/search/?q=%E5%B9%BF%E5%B7%9E%E4%B9%89%E8%AF%8A", None),  # 广州义诊: 1 in 24
         ("certificate check", f"/certificates/check/?no={facts['certificate_no']}", None),
         ("member centre", "/member/", session),
+        ("result registry search", "/evaluation/registry/?q=%E5%8C%97%E4%BA%AC%E7%AC%AC1", None),  # 北京第1
+        ("expert workbench", "/workbench/", evaluator_session),
     ]
-    queries = _query_counts(pages, facts["member_mobile"])
+    queries = _query_counts(pages, {"member centre": facts["member_mobile"],
+                                    "expert workbench": facts["evaluator_mobile"]})
     server = subprocess.Popen(
         [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
          "--log-level", "warning"], cwd=ROOT, env=ENV, start_new_session=True)
@@ -87,12 +91,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
 pages = {pages!r}
+logins = {mobile!r}
 counts = {{}}
-member = get_user_model().objects.get(mobile="{mobile}")
 for name, path, cookie in pages:
     client = Client()
     if cookie:
-        client.force_login(member)
+        client.force_login(get_user_model().objects.get(mobile=logins[name]))
     cache.clear()  # the first, uncached render is the one that costs queries
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
@@ -102,10 +106,10 @@ print(json.dumps(counts))
 """
 
 
-def _query_counts(pages, mobile) -> dict:
+def _query_counts(pages, logins) -> dict:
     import json
 
-    output = _django(_QUERIES_SNIPPET.format(pages=pages, mobile=mobile))
+    output = _django(_QUERIES_SNIPPET.format(pages=pages, mobile=logins))
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -157,7 +161,8 @@ def _report(results, facts) -> None:
     ceiling = results[0][1]
     lines = [
         f"Benchmark {dt.datetime.now():%Y-%m-%d %H:%M} · gunicorn {WORKERS} workers · wrk {CONNECTIONS} connections, "
-        f"{DURATION} · production settings, PostgreSQL + Redis · 10,000 member institutions, 50,000 articles",
+        f"{DURATION} · production settings, PostgreSQL + Redis · 10,000 member institutions, 50,000 articles, "
+        "2,000 published evaluations",
         "",
         "| page | requests/s | × bare view | p95 ms | queries |",
         "| --- | ---: | ---: | ---: | ---: |",

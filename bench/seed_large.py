@@ -15,6 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from core.identifiers import credit_code_check_char
+from evaluation.models import Assignment, Evaluation, Programme
+from experts.models import Evaluator
 from membership.models import Contact, Kind, Member, MembershipTerm, MembershipType, UnitProfile
 from payments.models import Order
 from portal.models import Article, Column
@@ -40,11 +42,13 @@ def seed() -> dict:
     have = Article.objects.count()
     if have < ARTICLES:
         _articles(have, ARTICLES, columns)
+    evaluator_mobile = _evaluations()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     member = Member.objects.filter(state=Member.State.ACTIVE).select_related("user").first()
     term = member.terms.first()
     return {"member_mobile": member.user.mobile, "certificate_no": term.certificate_no,
+            "evaluator_mobile": evaluator_mobile,
             "article_id": Article.objects.published().order_by("-publish_at").first().pk,
             "column_slug": columns[0].slug}
 
@@ -84,6 +88,32 @@ def _members(start, stop, unit_type):
             MembershipTerm(member=m, order=o, start=today - dt.timedelta(days=m.pk % 300),
                            end=today + dt.timedelta(days=365 - m.pk % 300), certificate_no=f"{m.member_no}-01")
             for m, o in zip(active, orders, strict=True))
+
+
+EVALUATIONS = 2_000
+
+
+def _evaluations() -> str:
+    """Published credit results for 2,000 institutions, and one evaluator with 20 assignments."""
+    programme = Programme.objects.get(kind="credit")
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(mobile="16599990000", defaults={
+        "email": "evaluator@bench.example", "name": "信评师", "password": make_password(PASSWORD)})
+    Evaluator.objects.get_or_create(user=user, defaults={"name": "信评师", "organisation": "某信用评价公司"})
+    have = Evaluation.objects.count()
+    if have >= EVALUATIONS:
+        return user.mobile
+    now = timezone.now()
+    members = list(Member.objects.filter(state=Member.State.ACTIVE).exclude(evaluations__isnull=False)
+                   .order_by("pk")[:EVALUATIONS - have])
+    grades = ["AAA", "AAA-", "AA+", "AA", "AA-", "A+", "A"]
+    evaluations = Evaluation.objects.bulk_create(
+        Evaluation(programme=programme, member=m, state=Evaluation.State.PUBLISHED, agreed_at=now,
+                   score=90 - (m.pk % 30), grade=grades[m.pk % 7], certificate_no=f"XY2025{m.pk:06d}",
+                   published_at=now, valid_until=timezone.localdate() + dt.timedelta(days=900 - m.pk % 800))
+        for m in members)
+    Assignment.objects.bulk_create(Assignment(evaluation=e, evaluator=user, assigned_by=user) for e in evaluations[:20])
+    return user.mobile
 
 
 def _columns():
