@@ -43,7 +43,7 @@ def act_on_deadline(*, deadline_id: int, now) -> None:
 
 
 def _act_on(deadline: Deadline, now) -> None:
-    evaluation = services._locked(deadline.evaluation_id)
+    evaluation = services.locked_evaluation(deadline.evaluation_id)
     _act(deadline, evaluation)
     deadline.acted_at = now
     deadline.save(update_fields=["acted_at"])
@@ -55,11 +55,11 @@ def _act(deadline: Deadline, evaluation: Evaluation) -> None:
         evaluation.save()
     elif deadline.kind == K.NOTICE and evaluation.state == Evaluation.State.PUBLIC_NOTICE:
         if evaluation.objections.filter(decision=Objection.Decision.PENDING).exists():
-            services._tell_office(evaluation, "evaluation_deadline_overdue", deadline=deadline)
+            services.tell_office(evaluation, "evaluation_deadline_overdue", deadline=deadline)
         else:
             services.evaluation_publish(evaluation=evaluation)
     elif deadline.kind in OFFICE_CLOCKS:
-        services._tell_office(evaluation, "evaluation_deadline_overdue", deadline=deadline)
+        services.tell_office(evaluation, "evaluation_deadline_overdue", deadline=deadline)
 
 
 @deadline_scanner("evaluation.reminders")
@@ -71,7 +71,7 @@ def remind_office(now):
                     .filter(kind__in=OFFICE_CLOCKS, met_at__isnull=True, reminded_at__isnull=True,
                             due_on__gte=today, due_on__lte=horizon)[:200])
         for deadline in soon:
-            services._tell_office(deadline.evaluation, "evaluation_deadline_reminder", deadline=deadline)
+            services.tell_office(deadline.evaluation, "evaluation_deadline_reminder", deadline=deadline)
             deadline.reminded_at = now
             deadline.save(update_fields=["reminded_at"])
     return len(soon)

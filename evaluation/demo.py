@@ -156,7 +156,7 @@ def _drive(programme, member, target, office, evaluators, pdf):
     deadlines.act_on_deadline(deadline_id=e.deadlines.get(kind="notice").pk, now=timezone.now())
     if target == "expired":
         with transaction.atomic():
-            e = services._locked(e.pk)
+            e = services.locked_evaluation(e.pk)
             e.valid_until = timezone.localdate() - dt.timedelta(days=1)  # a result from three years ago
             e.expire(description="有效期届满（演示数据）")
             e.save()

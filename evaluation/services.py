@@ -41,7 +41,7 @@ WORKING_DAYS = {K.ACCEPT: 10, K.REPORT: 30, K.APPEAL_WINDOW: 5, K.APPEAL_ANSWER:
 RENEWAL_MONTHS = 6
 
 
-def _locked(evaluation_id: int) -> Evaluation:
+def locked_evaluation(evaluation_id: int) -> Evaluation:
     return (Evaluation.objects.select_for_update(of=("self",))
             .select_related("programme", "member__user").get(pk=evaluation_id))
 
@@ -67,7 +67,7 @@ def _tell_member(evaluation: Evaluation, template: str, **context) -> None:
         template=template, user=user, url=url, context={"evaluation": evaluation, **context}))
 
 
-def _tell_office(evaluation: Evaluation, template: str, **context) -> None:
+def tell_office(evaluation: Evaluation, template: str, **context) -> None:
     url = reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])
 
     def send():
@@ -113,7 +113,7 @@ def evaluation_start(*, member: Member, programme: Programme, declarations: list
 def evaluation_upload_document(*, evaluation_id: int, document_id: int, file, by) -> SubmittedDocument:
     """Add a file to one required document (several files per document are allowed)."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state not in (Evaluation.State.DRAFT, Evaluation.State.RETURNED, Evaluation.State.SUPPLEMENT):
             raise Incomplete("当前阶段不能上传申报材料。")
         document = evaluation.programme.documents.get(pk=document_id)
@@ -126,7 +126,7 @@ def evaluation_upload_document(*, evaluation_id: int, document_id: int, file, by
 def evaluation_remove_document(*, evaluation_id: int, submitted_id: int, by) -> None:
     """Take a file out of the application: it stays on record as superseded, never deleted."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state not in (Evaluation.State.DRAFT, Evaluation.State.RETURNED, Evaluation.State.SUPPLEMENT):
             raise Incomplete("当前阶段不能修改申报材料。")
         evaluation.documents.filter(pk=submitted_id).update(superseded=True)
@@ -135,7 +135,7 @@ def evaluation_remove_document(*, evaluation_id: int, submitted_id: int, by) -> 
 def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: str, by) -> Evaluation:
     """Submit for acceptance: every document has a file; the office has 10 working days."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         present = set(evaluation.documents.filter(superseded=False).values_list("document_id", flat=True))
         missing = [d.name for d in evaluation.programme.documents.all() if d.pk not in present]
         if missing:
@@ -145,14 +145,14 @@ def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: 
         evaluation.save()
         evaluation.documents.update(office_comment="")
         _start_clock(evaluation, K.ACCEPT)
-        _tell_office(evaluation, "evaluation_submitted")
+        tell_office(evaluation, "evaluation_submitted")
     return evaluation
 
 
 def evaluation_save_answers(*, evaluation_id: int, answers: dict[int, int], by) -> Decimal:
     """Save questionnaire answers (question id → option id); returns the running self-score."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.SELF_ASSESSMENT:
             raise Incomplete("问卷当前不可填写。")
         options = Option.objects.filter(pk__in=answers.values(),
@@ -171,7 +171,7 @@ def self_score(*, evaluation: Evaluation) -> Decimal:
 def evaluation_submit_self_assessment(*, evaluation_id: int, by) -> Evaluation:
     """Submit the completed questionnaire; evaluators' report is due in 30 working days."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         answered = set(evaluation.answers.values_list("question_id", flat=True))
         unanswered = Question.objects.filter(section__programme=evaluation.programme, required=True) \
             .exclude(pk__in=answered).count()
@@ -186,7 +186,7 @@ def evaluation_submit_self_assessment(*, evaluation_id: int, by) -> Evaluation:
 
 def evaluation_resubmit_supplement(*, evaluation_id: int, by) -> Evaluation:
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         evaluation.resubmit_supplement(by=by, description="提交补充材料")
         evaluation.save()
     return evaluation
@@ -201,7 +201,7 @@ def evaluation_appeal(*, evaluation_id: int, reasons: str, attachment=None, by) 
     """Appeal the initial result: once, within 5 working days; the office answers in 10."""
     _require(reasons, "请填写复议理由。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if Appeal.objects.filter(evaluation=evaluation).exists():
             raise AppealRefused("复议仅限一次，您已提出过复议申请。")
         closes = appeal_window_closes(evaluation)
@@ -217,14 +217,14 @@ def evaluation_appeal(*, evaluation_id: int, reasons: str, attachment=None, by) 
         evaluation.save()
         _meet_clock(evaluation, K.APPEAL_WINDOW)
         _start_clock(evaluation, K.APPEAL_ANSWER)
-        _tell_office(evaluation, "evaluation_appealed")
+        tell_office(evaluation, "evaluation_appealed")
     return appeal
 
 
 def objection_submit(*, evaluation_id: int, name: str, contact: str, text: str, attachment=None) -> Objection:
     """Anyone may object while an evaluation is under public notice; the office is told."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.PUBLIC_NOTICE:
             raise Incomplete("该机构当前不在公示期内。")
         objection = Objection(evaluation=evaluation, name=name, contact=contact, text=text)
@@ -232,7 +232,7 @@ def objection_submit(*, evaluation_id: int, name: str, contact: str, text: str, 
             objection.attachment_name = original_name(attachment)
             objection.attachment.save(attachment.name, attachment, save=False)
         objection.save()
-        _tell_office(evaluation, "evaluation_objection", objection=objection)
+        tell_office(evaluation, "evaluation_objection", objection=objection)
     return objection
 
 
@@ -241,7 +241,7 @@ def objection_submit(*, evaluation_id: int, name: str, contact: str, text: str, 
 def evaluation_accept(*, evaluation_id: int, by) -> Evaluation:
     """Accept the application; the fee follows the schedule for the institution's type."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         institution_type = evaluation.member.unit.get_institution_type_display()
         fee = Fee.objects.filter(programme=evaluation.programme, institution_type=institution_type).first()
         if fee is None:
@@ -257,7 +257,7 @@ def evaluation_return(*, evaluation_id: int, comment: str, by) -> Evaluation:
     """Return with a comment; per-document comments are set on the documents themselves."""
     _require(comment, "退回时请填写意见。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         evaluation.return_for_correction(comment=comment, by=by, description=comment)
         evaluation.save()
         _meet_clock(evaluation, K.ACCEPT)
@@ -268,7 +268,7 @@ def evaluation_return(*, evaluation_id: int, comment: str, by) -> Evaluation:
 def evaluation_reject(*, evaluation_id: int, reason: str, by) -> Evaluation:
     _require(reason, "不予受理时请说明理由。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         evaluation.reject(reason=reason, by=by, description=reason)
         evaluation.save()
         _meet_clock(evaluation, K.ACCEPT)
@@ -278,7 +278,7 @@ def evaluation_reject(*, evaluation_id: int, reason: str, by) -> Evaluation:
 
 def evaluation_fee_paid(*, evaluation_id: int, by=None) -> None:
     """payments calls this inside the paying transaction (idempotent)."""
-    evaluation = _locked(evaluation_id)
+    evaluation = locked_evaluation(evaluation_id)
     if evaluation.state != Evaluation.State.AWAITING_PAYMENT:
         return
     evaluation.fee_paid(by=by, description="评价费已缴纳")
@@ -289,7 +289,7 @@ def evaluation_fee_paid(*, evaluation_id: int, by=None) -> None:
 def evaluation_request_supplement(*, evaluation_id: int, comment: str, by) -> Evaluation:
     _require(comment, "请说明需要补充的材料。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         evaluation.request_supplement(comment=comment, by=by, description=comment)
         evaluation.save()
         _tell_member(evaluation, "evaluation_supplement", comment=comment)
@@ -307,7 +307,7 @@ def evaluators_score(evaluation: Evaluation) -> Decimal:
 def evaluation_initial_result(*, evaluation_id: int, report, by) -> Evaluation:
     """Give the initial result: evaluators' score, its grade, the report; the appeal window opens."""
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         score = evaluators_score(evaluation)
         grade = grade_for(programme=evaluation.programme, score=score)
         evaluation.report.save(f"report-{evaluation.pk}.pdf", report, save=False)
@@ -323,7 +323,7 @@ def evaluation_answer_appeal(*, evaluation_id: int, answer: str, revised_report=
     """Answer the appeal; the report may be revised once. The result goes to the committee."""
     _require(answer, "请填写复议答复。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if revised_report is not None:
             if evaluation.report_revised:
                 raise AppealRefused("评价报告仅可修订一次。")
@@ -351,7 +351,7 @@ def evaluation_record_meeting(*, evaluation_id: int, held_on: dt.date, attendees
     if len(attendees) < MIN_ATTENDEES or len(attendees) % 2 == 0:
         raise CommitteeRuleBroken(f"出席委员应不少于 {MIN_ATTENDEES} 人且为单数（当前 {len(attendees)} 人）。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.meetings.count() >= MAX_MEETINGS:
             raise CommitteeRuleBroken(f"每个参评机构的评审会议不得超过 {MAX_MEETINGS} 次。")
         meeting = CommitteeMeeting.objects.create(evaluation=evaluation, held_on=held_on, attendees="\n".join(attendees),
@@ -375,7 +375,7 @@ def objection_decide(*, objection_id: int, upheld: bool, reason: str, by) -> Obj
         objection = Objection.objects.select_for_update().get(pk=objection_id)
         if objection.decision != Objection.Decision.PENDING:
             raise ValueError("该异议已处理。")
-        evaluation = _locked(objection.evaluation_id)
+        evaluation = locked_evaluation(objection.evaluation_id)
         objection.decision = Objection.Decision.UPHELD if upheld else Objection.Decision.DISMISSED
         objection.decision_reason = reason
         objection.save(update_fields=["decision", "decision_reason"])
@@ -408,7 +408,7 @@ def _enqueue_certificates(evaluation_id: int) -> None:
 
 def evaluation_upload_final_report(*, evaluation_id: int, file, by) -> Evaluation:
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.PUBLISHED:
             raise Incomplete("结果发布后才能上传最终评价报告。")
         evaluation.final_report.save(f"final-{evaluation.pk}.pdf", file, save=False)
@@ -421,7 +421,7 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
     """Lower a published grade (committee-approved, with reason); the certificate is reissued."""
     _require(reason, "请填写降级原因及评审领导小组核准情况。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         order = dict(evaluation.programme.grade_bands.values_list("grade", "min_score"))
         if grade not in order or order[grade] >= order.get(evaluation.grade, Decimal(101)):
             raise ValueError("降级后的等级必须低于当前等级。")
@@ -436,7 +436,7 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
 def evaluation_revoke(*, evaluation_id: int, reason: str, by) -> Evaluation:
     _require(reason, "请填写撤销原因及评审领导小组核准情况。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         evaluation.revoke(reason=reason, by=by, description=reason[:200])
         evaluation.save()
         _tell_member(evaluation, "evaluation_changed", reason=reason)
@@ -449,7 +449,7 @@ def evaluation_extend(*, evaluation_id: int, months: int, reason: str, by) -> Ev
     if not 1 <= months <= RENEWAL_MONTHS:
         raise ValueError("延期时间为 1 至 6 个月。")
     with transaction.atomic():
-        evaluation = _locked(evaluation_id)
+        evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.PUBLISHED or evaluation.extended:
             raise ValueError("每项评价结果只能延期一次。")
         evaluation.valid_until += relativedelta(months=months)
