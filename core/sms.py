@@ -1,6 +1,7 @@
 """SMS backends. ``settings.SMS_BACKEND`` names the class; a provider's backend implements
 ``send(mobile, text)`` and raises SmsError on failure."""
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -15,9 +16,10 @@ class SmsError(Exception):
     """The provider did not accept the message; it may succeed on a later attempt."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
+    @abstractmethod
     def send(self, mobile: str, text: str) -> None:
-        raise NotImplementedError
+        """Deliver ``text`` to ``mobile`` or raise SmsError."""
 
 
 class LoggingSmsBackend(BaseSmsBackend):
