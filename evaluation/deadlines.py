@@ -64,14 +64,19 @@ def _act(deadline: Deadline, evaluation: Evaluation) -> None:
 
 @deadline_scanner("evaluation.reminders")
 def remind_office(now):
+    """Two working days ahead: the office of its own clocks, the institution of its appeal window."""
     today = timezone.localdate(now)
     horizon = add_working_days(today, REMIND_WORKING_DAYS).date
     with transaction.atomic():
-        soon = list(Deadline.objects.select_for_update(skip_locked=True).select_related("evaluation__member")
-                    .filter(kind__in=OFFICE_CLOCKS, met_at__isnull=True, reminded_at__isnull=True,
+        soon = list(Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("evaluation__member__user", "evaluation__programme")
+                    .filter(kind__in=(*OFFICE_CLOCKS, K.APPEAL_WINDOW), met_at__isnull=True, reminded_at__isnull=True,
                             due_on__gte=today, due_on__lte=horizon)[:200])
         for deadline in soon:
-            services.tell_office(deadline.evaluation, "evaluation_deadline_reminder", deadline=deadline)
+            if deadline.kind == K.APPEAL_WINDOW:
+                services.tell_member(deadline.evaluation, "evaluation_appeal_reminder", deadline=deadline)
+            else:
+                services.tell_office(deadline.evaluation, "evaluation_deadline_reminder", deadline=deadline)
             deadline.reminded_at = now
             deadline.save(update_fields=["reminded_at"])
     return len(soon)

@@ -61,7 +61,7 @@ def _meet_clock(evaluation: Evaluation, kind: str) -> None:
     Deadline.objects.filter(evaluation=evaluation, kind=kind, met_at__isnull=True).update(met_at=timezone.now())
 
 
-def _tell_member(evaluation: Evaluation, template: str, **context) -> None:
+def tell_member(evaluation: Evaluation, template: str, **context) -> None:
     user, url = evaluation.member.user, evaluation.get_absolute_url()
     transaction.on_commit(lambda: notification_send(
         template=template, user=user, url=url, context={"evaluation": evaluation, **context}))
@@ -249,7 +249,7 @@ def evaluation_accept(*, evaluation_id: int, by) -> Evaluation:
         evaluation.accept(fee=fee.amount, by=by, description=f"受理，评价费 {fee.amount} 元")
         evaluation.save()
         _meet_clock(evaluation, K.ACCEPT)
-        _tell_member(evaluation, "evaluation_accepted")
+        tell_member(evaluation, "evaluation_accepted")
     return evaluation
 
 
@@ -261,7 +261,7 @@ def evaluation_return(*, evaluation_id: int, comment: str, by) -> Evaluation:
         evaluation.return_for_correction(comment=comment, by=by, description=comment)
         evaluation.save()
         _meet_clock(evaluation, K.ACCEPT)
-        _tell_member(evaluation, "evaluation_returned", comment=comment)
+        tell_member(evaluation, "evaluation_returned", comment=comment)
     return evaluation
 
 
@@ -272,7 +272,7 @@ def evaluation_reject(*, evaluation_id: int, reason: str, by) -> Evaluation:
         evaluation.reject(reason=reason, by=by, description=reason)
         evaluation.save()
         _meet_clock(evaluation, K.ACCEPT)
-        _tell_member(evaluation, "evaluation_rejected", reason=reason)
+        tell_member(evaluation, "evaluation_rejected", reason=reason)
     return evaluation
 
 
@@ -283,7 +283,7 @@ def evaluation_fee_paid(*, evaluation_id: int, by=None) -> None:
         return
     evaluation.fee_paid(by=by, description="评价费已缴纳")
     evaluation.save()
-    _tell_member(evaluation, "evaluation_fee_paid")
+    tell_member(evaluation, "evaluation_fee_paid")
 
 
 def evaluation_request_supplement(*, evaluation_id: int, comment: str, by) -> Evaluation:
@@ -292,7 +292,7 @@ def evaluation_request_supplement(*, evaluation_id: int, comment: str, by) -> Ev
         evaluation = locked_evaluation(evaluation_id)
         evaluation.request_supplement(comment=comment, by=by, description=comment)
         evaluation.save()
-        _tell_member(evaluation, "evaluation_supplement", comment=comment)
+        tell_member(evaluation, "evaluation_supplement", comment=comment)
     return evaluation
 
 
@@ -315,7 +315,7 @@ def evaluation_initial_result(*, evaluation_id: int, report, by) -> Evaluation:
         evaluation.save()
         _meet_clock(evaluation, K.REPORT)
         window = _start_clock(evaluation, K.APPEAL_WINDOW)
-        _tell_member(evaluation, "evaluation_initial_result", closes=window.due_on)
+        tell_member(evaluation, "evaluation_initial_result", closes=window.due_on)
     return evaluation
 
 
@@ -335,7 +335,7 @@ def evaluation_answer_appeal(*, evaluation_id: int, answer: str, revised_report=
         evaluation.answer_appeal(by=by, description=answer[:200])
         evaluation.save()
         _meet_clock(evaluation, K.APPEAL_ANSWER)
-        _tell_member(evaluation, "evaluation_appeal_answered", answer=answer)
+        tell_member(evaluation, "evaluation_appeal_answered", answer=answer)
     return evaluation
 
 
@@ -360,7 +360,7 @@ def evaluation_record_meeting(*, evaluation_id: int, held_on: dt.date, attendees
             evaluation.committee_approve(by=by, description=f"评审会议通过（{len(attendees)} 人出席）")
             evaluation.save()
             _start_clock(evaluation, K.NOTICE)
-            _tell_member(evaluation, "evaluation_notice")
+            tell_member(evaluation, "evaluation_notice")
         else:
             evaluation.committee_send_back(by=by, description=minutes[:200] or "评审会议退回重新评价")
             evaluation.save()
@@ -396,7 +396,7 @@ def evaluation_publish(*, evaluation: Evaluation, by=None) -> Evaluation:
     _meet_clock(evaluation, K.NOTICE)
     _start_clock(evaluation, K.FINAL_REPORT)
     transaction.on_commit(lambda: _enqueue_certificates(evaluation.pk))
-    _tell_member(evaluation, "evaluation_published")
+    tell_member(evaluation, "evaluation_published")
     return evaluation
 
 
@@ -429,7 +429,7 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
         evaluation.certificate = evaluation.plaque = ""
         evaluation.save()
         transaction.on_commit(lambda: _enqueue_certificates(evaluation.pk))
-        _tell_member(evaluation, "evaluation_changed", reason=reason)
+        tell_member(evaluation, "evaluation_changed", reason=reason)
     return evaluation
 
 
@@ -439,7 +439,7 @@ def evaluation_revoke(*, evaluation_id: int, reason: str, by) -> Evaluation:
         evaluation = locked_evaluation(evaluation_id)
         evaluation.revoke(reason=reason, by=by, description=reason[:200])
         evaluation.save()
-        _tell_member(evaluation, "evaluation_changed", reason=reason)
+        tell_member(evaluation, "evaluation_changed", reason=reason)
     return evaluation
 
 

@@ -239,8 +239,9 @@ def test_office_clocks_are_reminded_before_and_escalated_after(django_capture_on
     evaluation = h.submitted()
     clock = evaluation.deadlines.get(kind="accept")
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_office(h.day_after(clock.due_on - dt.timedelta(days=3))) in (0, 1)
-        remind_office(timezone.make_aware(dt.datetime.combine(clock.due_on, dt.time(8))))
+        assert remind_office(timezone.make_aware(dt.datetime.combine(clock.starts_on, dt.time(8)))) == 0  # too early
+        assert remind_office(timezone.make_aware(dt.datetime.combine(clock.due_on, dt.time(8)))) == 1
+        assert remind_office(timezone.make_aware(dt.datetime.combine(clock.due_on, dt.time(9)))) == 0
         assert act_on_clocks(h.day_after(clock.due_on)) == 1
     assert office.messages.filter(subject__contains="时限将至").count() == 1
     assert office.messages.filter(subject__contains="已逾期").count() == 1
@@ -301,3 +302,13 @@ def test_objections_only_while_under_notice():
         services.objection_submit(evaluation_id=evaluation.pk, name="王", contact="1", text="x")
     assert not Objection.objects.exists()
     assert Deadline.objects.filter(evaluation=evaluation).exists()
+
+
+def test_the_institution_is_reminded_once_before_its_appeal_window_closes(django_capture_on_commit_callbacks):
+    evaluation = h.initial_result()
+    window = evaluation.deadlines.get(kind="appeal_window")
+    morning = timezone.make_aware(dt.datetime.combine(window.due_on, dt.time(8)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_office(morning) == 1
+        assert remind_office(morning) == 0
+    assert evaluation.member.user.messages.filter(subject__contains="复议申请期将于").count() == 1
