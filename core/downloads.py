@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -65,3 +66,12 @@ def download(request, model_label: str, pk: int, field_name: str):
         # Public files (published articles, link logos) may be cached like static files.
         response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def admin_file_link(obj, field_name: str, label: str | None = None) -> str:
+    """An admin cell linking to a private file through the checked download view."""
+    if not getattr(obj, field_name, None):
+        return "—"
+    if label is None:
+        label = obj.download_name(field_name) if hasattr(obj, "download_name") else field_name
+    return format_html('<a href="{}">{}</a>', file_url(obj, field_name), label)

@@ -6,7 +6,7 @@ from django_fsm_log.admin import StateLogInline
 from import_export.admin import ExportMixin
 
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
-from core.downloads import file_url
+from core.downloads import admin_file_link
 
 from . import services
 from .admin_forms import AnswerAppealForm, DowngradeForm, ExtendForm, FinalReportForm, InitialResultForm, MeetingForm
@@ -85,7 +85,7 @@ class SubmittedDocumentInline(admin.TabularInline):
 
     @admin.display(description="文件")
     def link(self, obj):
-        return format_html('<a href="{}">{}</a>', file_url(obj, "file"), obj.original_name)
+        return admin_file_link(obj, "file")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -207,11 +207,11 @@ class EvaluationAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.display(description="评价报告")
     def report_link(self, obj):
-        return format_html('<a href="{}">下载</a>', file_url(obj, "report")) if obj.report else "—"
+        return admin_file_link(obj, "report", "下载")
 
     @admin.display(description="最终评价报告")
     def final_report_link(self, obj):
-        return format_html('<a href="{}">下载</a>', file_url(obj, "final_report")) if obj.final_report else "—"
+        return admin_file_link(obj, "final_report", "下载")
 
     @admin.display(description="评价人员")
     def assign_link(self, obj):
@@ -250,7 +250,7 @@ class ObjectionAdmin(TransitionButtonsMixin, admin.ModelAdmin):
 
     @admin.display(description="附件")
     def attachment_link(self, obj):
-        return format_html('<a href="{}">{}</a>', file_url(obj, "attachment"), obj.attachment_name) if obj.attachment else "—"
+        return admin_file_link(obj, "attachment")
 
     def has_add_permission(self, request):
         return False

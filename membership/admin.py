@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
-from core.downloads import file_url
+from core.downloads import admin_file_link
 
 from . import services
 from .models import (
@@ -27,14 +26,6 @@ class MembershipTypeAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
 
 
-def _file_link(obj, field):
-    value = getattr(obj, field, None)
-    if not value:
-        return "—"
-    name = obj.download_name(field) if hasattr(obj, "download_name") else field
-    return format_html('<a href="{}">{}</a>', file_url(obj, field), name)
-
-
 class UnitProfileInline(admin.StackedInline):
     model = UnitProfile
     can_delete = False
@@ -44,11 +35,11 @@ class UnitProfileInline(admin.StackedInline):
 
     @admin.display(description="医疗机构执业许可证")
     def practising_licence_link(self, obj):
-        return _file_link(obj, "practising_licence")
+        return admin_file_link(obj, "practising_licence")
 
     @admin.display(description="营业执照")
     def business_licence_link(self, obj):
-        return _file_link(obj, "business_licence")
+        return admin_file_link(obj, "business_licence")
 
 
 class IndividualProfileInline(admin.StackedInline):
@@ -59,7 +50,7 @@ class IndividualProfileInline(admin.StackedInline):
 
     @admin.display(description="照片")
     def photo_link(self, obj):
-        return _file_link(obj, "photo")
+        return admin_file_link(obj, "photo")
 
 
 class ContactInline(admin.TabularInline):
@@ -76,7 +67,7 @@ class TermInline(admin.TabularInline):
 
     @admin.display(description="证书")
     def certificate_link(self, obj):
-        return _file_link(obj, "certificate")
+        return admin_file_link(obj, "certificate")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -91,7 +82,7 @@ class ArchivedFileInline(admin.TabularInline):
 
     @admin.display(description="下载")
     def link(self, obj):
-        return _file_link(obj, "file")
+        return admin_file_link(obj, "file")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -221,7 +212,7 @@ class MembershipTermAdmin(ExportMixin, admin.ModelAdmin):
 
     @admin.display(description="证书文件")
     def certificate_link(self, obj):
-        return _file_link(obj, "certificate")
+        return admin_file_link(obj, "certificate")
 
     def has_add_permission(self, request):
         return False

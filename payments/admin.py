@@ -5,7 +5,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
-from core.downloads import file_url
+from core.downloads import admin_file_link
 
 from . import services
 from .exceptions import PaymentError
@@ -33,7 +33,7 @@ class BankTransferInline(admin.TabularInline):
 
     @admin.display(description="凭证")
     def voucher_link(self, obj):
-        return format_html('<a href="{}">{}</a>', file_url(obj, "voucher"), obj.voucher_name) if obj.voucher else "—"
+        return admin_file_link(obj, "voucher")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -109,7 +109,7 @@ class InvoiceAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.display(description="系统发票")
     def pdf_link(self, obj):
-        return format_html('<a href="{}">下载</a>', file_url(obj, "pdf")) if obj.pdf else "—"
+        return admin_file_link(obj, "pdf", "下载")
 
     @admin.display(description="税务发票", boolean=True)
     def has_official(self, obj):
@@ -179,7 +179,7 @@ class BankTransferAdmin(admin.ModelAdmin):
 
     @admin.display(description="凭证")
     def voucher_link(self, obj):
-        return format_html('<a href="{}">{}</a>', file_url(obj, "voucher"), obj.voucher_name)
+        return admin_file_link(obj, "voucher")
 
     def has_add_permission(self, request):
         return False
