@@ -57,5 +57,8 @@ def sync_role_permissions(**kwargs) -> None:
         group.permissions.set([by_code[c] for c in codes if c in by_code])
 
 
-def role_group_name(role: str) -> str:
-    return ROLE_GROUP_NAMES[role]
+def role_members(role: str):
+    """The active users in a staff role (whom a role-wide notice goes to)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=ROLE_GROUP_NAMES[role], is_active=True)

@@ -5,13 +5,12 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Avg, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EVALUATION_OFFICE, role_group_name
+from accounts.roles import EVALUATION_OFFICE, role_members
 from core.calendar import add_working_days
 from core.notifications import notification_send
 from core.uploads import original_name
@@ -71,7 +70,7 @@ def tell_office(evaluation: Evaluation, template: str, **context) -> None:
     url = reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])
 
     def send():
-        for user in get_user_model().objects.filter(groups__name=role_group_name(EVALUATION_OFFICE), is_active=True):
+        for user in role_members(EVALUATION_OFFICE):
             notification_send(template=template, user=user, url=url, channels=["site", "email"],
                               context={"evaluation": evaluation, **context})
 

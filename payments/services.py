@@ -6,14 +6,13 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import FINANCE, role_group_name
+from accounts.roles import FINANCE, role_members
 from core.calendar import add_working_days
 from core.notifications import Attachment, notification_send
 from core.pdf import render_pdf
@@ -330,7 +329,7 @@ def invoices_escalate_overdue(*, now=None) -> int:
 
 
 def _tell_finance(invoices) -> None:
-    for user in get_user_model().objects.filter(groups__name=role_group_name(FINANCE), is_active=True):
+    for user in role_members(FINANCE):
         notification_send(template="invoice_overdue", user=user, channels=["site", "email"],
                           url=reverse("admin:payments_invoice_changelist") + "?state__exact=overdue",
                           context={"invoices": invoices})
