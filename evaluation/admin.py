@@ -197,10 +197,9 @@ class EvaluationAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.display(description="当前时限")
     def current_due(self, obj):
-        open_clocks = [d for d in obj.deadlines.all() if not d.met_at and not d.acted_at]
-        if not open_clocks:
+        clock = obj.current_clock()
+        if clock is None:
             return "—"
-        clock = min(open_clocks, key=lambda d: d.due_on)
         late = clock.due_on < timezone.localdate()
         return format_html('<span style="color:{}">{} {}{}</span>', "#ba2121" if late else "inherit",
                            clock.get_kind_display().split("（")[0], f"{clock.due_on:%m-%d}", "（逾期）" if late else "")

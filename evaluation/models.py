@@ -214,6 +214,12 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("evaluation:detail", args=[self.pk])
 
+    def current_clock(self):
+        """The open clock that runs out first: the due date that binds someone now.
+        Uses prefetched deadlines, so lists cost no query per row."""
+        running = [d for d in self.deadlines.all() if d.met_at is None and d.acted_at is None]
+        return min(running, key=lambda d: d.due_on, default=None)
+
     # --- transitions: check and move state only --------------------------------------
 
     @fsm_log_by

@@ -1,5 +1,4 @@
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from .models import Assignment, Evaluation
 
@@ -37,9 +36,3 @@ def registry(*, query: str = "") -> QuerySet[Evaluation]:
         results = results.filter(Q(member__name__icontains=query) | Q(certificate_no=query.upper()))
     return results
 
-
-def current_due(evaluation: Evaluation):
-    """The clock that binds someone now (the earliest open one), for display."""
-    today = timezone.localdate()
-    open_clocks = [d for d in evaluation.deadlines.all() if d.met_at is None and d.acted_at is None]
-    return min(open_clocks, key=lambda d: d.due_on, default=None), today

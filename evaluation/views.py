@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from membership.views import member_required
 from payments.views import invoice_info
@@ -39,9 +40,8 @@ def _own(member, pk) -> Evaluation:
 
 
 def _page(request, evaluation, template, **context):
-    due, today = selectors.current_due(evaluation)
     return render(request, template, {"evaluation": evaluation, "progress": progress(evaluation.state),
-                                      "due": due, "today": today, **context})
+                                      "due": evaluation.current_clock(), "today": timezone.localdate(), **context})
 
 
 @member_required
