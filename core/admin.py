@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_records import RecordAdminMixin
 from .models import CalendarOverride, ConfirmedCalendarYear, Delivery, Message
 
 
@@ -17,25 +18,19 @@ class ConfirmedCalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("subject", "recipient", "created_at", "read_at")
     list_select_related = ("recipient",)
     search_fields = ("subject", "recipient__mobile", "recipient__name")
     readonly_fields = [f.name for f in Message._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "channel", "address", "subject", "status", "attempts", "sent_at")
     list_filter = ("channel", "status")
     search_fields = ("address", "subject", "template")
     readonly_fields = [f.name for f in Delivery._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 from import_export.admin import ExportMixin
 
+from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -153,7 +154,7 @@ def _comment(name):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
     list_filter = ("state", "programme", "grade")
     search_fields = ("member__name", "member__credit_code", "certificate_no")
@@ -218,12 +219,6 @@ class EvaluationAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
         url = reverse("admin:evaluation_assignment_add") + f"?evaluation={obj.pk}"
         return format_html('{} <a href="{}">指派评价人员</a>', names or "未指派", url)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 def _uphold(objection, *, by, reason):
     services.objection_decide(objection_id=objection.pk, upheld=True, reason=reason, by=by)
@@ -234,7 +229,7 @@ def _dismiss(objection, *, by, reason):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(TransitionButtonsMixin, admin.ModelAdmin):
+class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
     list_display = ("evaluation", "name", "contact", "submitted_at", "decision")
     list_filter = ("decision",)
     readonly_fields = ("evaluation", "name", "contact", "text", "attachment_link", "submitted_at", "decision",
@@ -250,6 +245,3 @@ class ObjectionAdmin(TransitionButtonsMixin, admin.ModelAdmin):
     @admin.display(description="附件")
     def attachment_link(self, obj):
         return admin_file_link(obj, "attachment")
-
-    def has_add_permission(self, request):
-        return False

@@ -3,6 +3,7 @@ from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -129,7 +130,7 @@ PERM = "membership.change_member"
 
 
 @admin.register(Member)
-class MemberAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [MemberResource]
     list_display = ("name", "member_no", "kind", "membership_type", "state", "mobile", "submitted_at")
     list_filter = ("state", "kind", "membership_type")
@@ -165,12 +166,6 @@ class MemberAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
         drop = IndividualProfileInline if obj.is_unit else UnitProfileInline
         return [inline for inline in self.inlines if inline is not drop]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 def _accept_change(change, *, by, reason):
     services.profile_change_decide(change_id=change.pk, by=by, accept=True, reason=reason)
@@ -181,7 +176,7 @@ def _reject_change(change, *, by, reason):
 
 
 @admin.register(ProfileChange)
-class ProfileChangeAdmin(TransitionButtonsMixin, admin.ModelAdmin):
+class ProfileChangeAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
     list_display = ("member", "name", "credit_code", "decision", "submitted_at")
     list_filter = ("decision",)
     readonly_fields = ("member", "name", "credit_code", "decision", "reason", "submitted_at", "decided_by",
@@ -192,12 +187,9 @@ class ProfileChangeAdmin(TransitionButtonsMixin, admin.ModelAdmin):
                         reason_label="不同意的原因", style="danger"),
     )
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(MembershipTerm)
-class MembershipTermAdmin(ExportMixin, admin.ModelAdmin):
+class MembershipTermAdmin(RecordAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("certificate_no", "member", "start", "end", "has_certificate")
     search_fields = ("certificate_no", "member__name", "member__member_no")
     list_filter = ("end",)
@@ -213,9 +205,3 @@ class MembershipTermAdmin(ExportMixin, admin.ModelAdmin):
     @admin.display(description="证书文件")
     def certificate_link(self, obj):
         return admin_file_link(obj, "certificate")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

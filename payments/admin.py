@@ -4,6 +4,7 @@ from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -52,7 +53,7 @@ def _close(order, *, by, reason):
 
 
 @admin.register(Order)
-class OrderAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
     list_display = ("out_trade_no", "description", "payer", "amount", "state_badge", "method", "flag",
                     "created_at", "paid_at")
@@ -81,19 +82,13 @@ class OrderAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
     def flag(self, obj):
         return "⚠ 户名不符" if obj.payer_name_mismatch else ""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 def _issue_now(invoice, *, by, reason):
     services.invoice_issue(invoice_id=invoice.pk)
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("__str__", "title", "amount", "state", "due_on", "issued_at", "has_official")
     list_filter = ("state", "due_on")
     search_fields = ("number", "title", "tax_id", "order__out_trade_no")
@@ -121,46 +116,28 @@ class InvoiceAdmin(TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PaymentAnomaly)
-class PaymentAnomalyAdmin(admin.ModelAdmin):
+class PaymentAnomalyAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "out_trade_no", "transaction_id", "resolved")
     list_filter = ("kind", "resolved")
     search_fields = ("out_trade_no", "transaction_id")
     readonly_fields = ("kind", "order", "out_trade_no", "transaction_id", "detail", "created_at")
     fields = (*readonly_fields, "resolved", "note")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WechatNotification)
-class WechatNotificationAdmin(admin.ModelAdmin):
+class WechatNotificationAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("received_at", "transaction_id", "out_trade_no", "source")
     search_fields = ("transaction_id", "out_trade_no")
     readonly_fields = ("transaction_id", "out_trade_no", "order", "resource", "source", "received_at")
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(BankTransfer)
-class BankTransferAdmin(admin.ModelAdmin):
+class BankTransferAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Finance's queue of vouchers; the decision is taken on the order (核实到账 / 退回凭证)."""
 
     list_display = ("submitted_at", "order_link", "account_name", "amount", "transferred_on", "name_mismatch",
@@ -181,11 +158,5 @@ class BankTransferAdmin(admin.ModelAdmin):
     def voucher_link(self, obj):
         return admin_file_link(obj, "voucher")
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
