@@ -46,7 +46,7 @@ def main() -> None:
     session = _django(_SESSION_SNIPPET.format(mobile=facts["member_mobile"])).strip().splitlines()[-1]
     evaluator_session = _django(_SESSION_SNIPPET.format(mobile=facts["evaluator_mobile"])).strip().splitlines()[-1]
     pages = [
-        ("bare view (ceiling)", "/healthz", None),
+        ("bare view (ceiling)", "/livez", None),
         ("home", "/", None),
         ("column page", f"/columns/{facts['column_slug']}/", None),
         ("article", f"/articles/{facts['article_id']}/", None),
@@ -135,7 +135,7 @@ def _wrk(path: str, cookie: str | None) -> tuple[float, float]:
 def _wait_until_up() -> None:
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # notifications registers its redelivery scanner on import.
-        from . import deadlines, notifications  # noqa: F401
+        from . import deadlines, notifications, outbox  # noqa: F401
         from .downloads import register_downloadable
         from .models import Message
 

@@ -8,7 +8,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
 
 
 def credit_code_check_char(first17: str) -> str:

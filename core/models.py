@@ -118,3 +118,33 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.address}：{self.subject or self.template}"
+
+
+class OutboxJob(models.Model):
+    """Work that must happen after a commit (an invoice, a certificate), recorded in the same
+    transaction as the change that calls for it. It is sent to Celery on commit, marked done
+    when its task succeeds, and re-sent by a scanner while it stays pending (core.outbox), so
+    a broker outage or a killed worker delays the work and never loses it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待执行"
+        DONE = "done", "已完成"
+
+    key = models.CharField("任务标识", max_length=200, unique=True, help_text="任务名与参数，同一任务只记一行。")
+    task = models.CharField("任务", max_length=150)
+    args = models.JSONField("参数", default=list)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField("发送次数", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    enqueued_at = models.DateTimeField("最近发送时间", null=True, blank=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "enqueued_at"])]
+
+    def __str__(self):
+        return f"{self.task}{self.args}（{self.get_state_display()}）"

@@ -109,9 +109,13 @@ def notification_send(
 
 
 def _enqueue(delivery_id: int) -> None:
+    from .outbox import BROKER_ERRORS
     from .tasks import deliver_notification
 
-    deliver_notification.delay(delivery_id)
+    try:
+        deliver_notification.delay(delivery_id)
+    except BROKER_ERRORS as exc:  # the delivery row stays pending; the scanner re-sends it
+        logger.warning("delivery %s not queued, will retry: %s", delivery_id, exc)
 
 
 def delivery_send(*, delivery_id: int) -> bool:
@@ -161,11 +165,11 @@ def message_mark_read(*, message: Message) -> None:
         message.refresh_from_db(fields=["read_at"])
 
 
-def deliveries_redeliver_stale(*, now=None, older_than_minutes: int = 15) -> int:
+def deliveries_redeliver_stale(*, now=None, older_than_minutes: int | None = None) -> int:
     """Re-enqueue deliveries still pending long after they were queued (a lost broker
     message, a worker that died). Claimed rows are skipped, so two scans never double up."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=older_than_minutes)
+    cutoff = now - dt.timedelta(minutes=older_than_minutes or settings.OUTBOX_RETRY_MINUTES)
     with transaction.atomic():
         stale = list(
             Delivery.objects.select_for_update(skip_locked=True)

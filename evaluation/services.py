@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.roles import EVALUATION_OFFICE, role_members
 from core.calendar import add_working_days
 from core.notifications import notification_send
+from core.outbox import job_enqueue
 from core.uploads import original_name
 from membership.models import Member
 
@@ -394,7 +395,7 @@ def evaluation_publish(*, evaluation: Evaluation, by=None) -> Evaluation:
     evaluation.save()
     _meet_clock(evaluation, K.NOTICE)
     _start_clock(evaluation, K.FINAL_REPORT)
-    transaction.on_commit(lambda: _enqueue_certificates(evaluation.pk))
+    _enqueue_certificates(evaluation.pk)
     tell_member(evaluation, "evaluation_published")
     return evaluation
 
@@ -402,7 +403,7 @@ def evaluation_publish(*, evaluation: Evaluation, by=None) -> Evaluation:
 def _enqueue_certificates(evaluation_id: int) -> None:
     from .tasks import generate_certificates
 
-    generate_certificates.delay(evaluation_id)
+    job_enqueue(generate_certificates, evaluation_id)
 
 
 def evaluation_upload_final_report(*, evaluation_id: int, file, by) -> Evaluation:
@@ -427,7 +428,7 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
         evaluation.downgrade(grade=grade, reason=reason, by=by, description=f"降为 {grade}：{reason[:150]}")
         evaluation.certificate = evaluation.plaque = ""
         evaluation.save()
-        transaction.on_commit(lambda: _enqueue_certificates(evaluation.pk))
+        _enqueue_certificates(evaluation.pk)
         tell_member(evaluation, "evaluation_changed", reason=reason)
     return evaluation
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.notifications import notification_send
+from core.outbox import job_enqueue
 from core.uploads import original_name
 
 from .models import (
@@ -189,7 +190,7 @@ def member_dues_paid(*, member_id: int, order, by=None) -> MembershipTerm:
     sequence = member.terms.count() + 1
     term = MembershipTerm.objects.create(member=member, order=order, start=start, end=end,
                                          certificate_no=f"{member.member_no}-{sequence:02d}")
-    transaction.on_commit(lambda: _enqueue_certificate(term.pk))
+    _enqueue_certificate(term.pk)
     logger.info("member %s: term %s to %s (order %s)", member.pk, start, end, order.out_trade_no)
     return term
 
@@ -197,7 +198,7 @@ def member_dues_paid(*, member_id: int, order, by=None) -> MembershipTerm:
 def _enqueue_certificate(term_id: int) -> None:
     from .tasks import generate_certificate
 
-    generate_certificate.delay(term_id)
+    job_enqueue(generate_certificate, term_id)
 
 
 def certificate_generate(*, term_id: int) -> MembershipTerm:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.roles import FINANCE, role_members
 from core.calendar import add_working_days
 from core.notifications import Attachment, notification_send
+from core.outbox import job_enqueue
 from core.pdf import render_pdf
 from core.uploads import original_name
 
@@ -163,13 +164,13 @@ def _order_paid(order: Order, by=None) -> None:
         due_on=due.date, due_provisional=due.provisional,
     )
     order.payable.on_paid(order=order, by=by)
-    transaction.on_commit(lambda: _enqueue_invoice(invoice.pk))
+    _enqueue_invoice(invoice.pk)
 
 
 def _enqueue_invoice(invoice_id: int) -> None:
     from .tasks import issue_invoice
 
-    issue_invoice.delay(invoice_id)
+    job_enqueue(issue_invoice, invoice_id)
 
 
 def order_submit_transfer(*, order_id: int, by, voucher, account_name: str, amount: Decimal,

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.outbox import job_enqueue
+
 from . import sandbox, selectors, services, wechat
 from .exceptions import NotificationRejected, PaymentError
 from .forms import BankTransferForm, InvoiceInfoForm
@@ -137,6 +139,6 @@ def sandbox_scan(request, out_trade_no):
 
     with transaction.atomic():
         sandbox.sandbox_pay(out_trade_no=order.out_trade_no)
-        transaction.on_commit(lambda: sandbox_send_notification.delay(order.out_trade_no))
+        job_enqueue(sandbox_send_notification, order.out_trade_no)
     messages.info(request, "（沙箱）已模拟扫码付款，正在等待微信支付通知……")
     return redirect("payments:wechat", out_trade_no=out_trade_no)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article, name="article"),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
 ]

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+
+from core import health
 
 from . import selectors
 from .cache import cached_public_page
@@ -37,6 +39,14 @@ def search(request):
     return render(request, "portal/search.html", {"query": query, "page": page})
 
 
-def healthz(request):
-    """For load balancers and the benchmark's ceiling: no database, no template."""
+def livez(request):
+    """The process answers: no database, no template (the benchmark's ceiling)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def healthz(request):
+    """What the portal depends on, each checked now: 200 when all answer, else 503."""
+    checks = health.check_all()
+    status = 200 if all(ok for ok, _ in checks.values()) else 503
+    return JsonResponse({name: "ok" if ok else f"error: {detail}" for name, (ok, detail) in checks.items()},
+                        status=status, json_dumps_params={"ensure_ascii": False})

@@ -30,7 +30,4 @@ def _clear_cache():
         cache.clear()
         return
     # Delete only the test prefix's keys: FLUSHDB would take a developer's other data too.
-    client = cache._cache.get_client(None, write=True)
-    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        client.delete(*keys)
+    cache.delete_pattern("*")  # django-redis: only keys under this profile's prefix

@@ -102,13 +102,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and broker -----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis answers a miss (and logs) when Redis is unreachable, so pages keep serving
+    # from the database during a cache outage; rate limits fail open for that time.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # A file cache is shared by all processes on the machine, so login rate limits hold
     # across web workers even without Redis.
@@ -125,13 +133,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# A task is killed after 5 minutes. Work that must happen after a commit is also an outbox
+# row (core.outbox): a scanner re-queues what is still pending after OUTBOX_RETRY_MINUTES,
+# so a killed worker delays it by minutes, not by the broker's visibility timeout. The
+# visibility timeout stays above the longest task and the longest retry backoff, so Redis
+# never hands a task that is still running (or waiting to retry) to a second worker.
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-# Retry backoff is capped well below the visibility timeout, so an unacked task is never
-# redelivered while its retry is still pending.
-CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
-TASK_RETRY_BACKOFF_MAX = 600
+TASK_RETRY_BACKOFF_MAX = 300
 TASK_MAX_RETRIES = 5
+OUTBOX_RETRY_MINUTES = 6
+CELERY_BROKER_VISIBILITY_TIMEOUT = 15 * 60
+# Publishing to a broker that is down fails fast; the outbox row keeps the work.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
@@ -189,6 +204,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
+# Behind a reverse proxy, per-address limits (allauth's and the portal's own, which ask
+# allauth's adapter for the address) must key on the client, not on the proxy: the
+# client is the entry that this many trusted proxies appended to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Rate limits of anonymous forms (django-ratelimit) count in the shared cache.
+RATELIMIT_USE_CACHE = "default"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 
 # Idle timeout: the session expires after this many seconds without a request

@@ -3,8 +3,16 @@
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), REDIS_URL.
 ``manage.py check --deploy`` reports nothing for this profile (tests/config).
 """
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE, STORAGES, env
+
+# The fresh-machine fallbacks (SQLite, a file cache, the filesystem broker) are for
+# development only: production refuses to start rather than run on them.
+for _required in ("DATABASE_URL", "REDIS_URL"):
+    if not env.str(_required, default=""):
+        raise ImproperlyConfigured(f"The production profile needs {_required} (PostgreSQL / Redis).")
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")

@@ -57,7 +57,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
                   REDIS_URL="redis://cache.example:6379/1")
     assert conf["engine"] == "django.db.backends.postgresql"
     assert conf["broker"] == "redis://cache.example:6379/1"
-    assert conf["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert conf["cache"] == "django_redis.cache.RedisCache"
 
 
 PRODUCTION_ENV = {
@@ -95,3 +95,11 @@ def test_every_response_carries_a_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_database_or_redis(tmp_path, missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _run(["manage.py", "check"], "production", tmp_path, **env)
+    assert result.returncode != 0
+    assert missing in result.stderr

@@ -195,9 +195,9 @@ def test_page_queries_do_not_grow_with_articles_or_columns(client, django_assert
     assert max(small) <= 8
 
 
-def test_healthz_answers_without_the_database(client, django_assert_num_queries):
+def test_livez_answers_without_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert client.get("/healthz").content == b"ok"
+        assert client.get("/livez").content == b"ok"
 
 
 def test_site_editor_can_manage_content_but_not_members(client):

@@ -1,0 +1,87 @@
+"""The outbox: work after a commit that survives a broker outage or a killed worker.
+
+``job_enqueue(task, *args)`` is called inside the transaction that makes the work necessary.
+It records an OutboxJob in that transaction and, once it commits, sends the task to Celery.
+If the broker is down the send is logged and nothing else fails: the job stays pending. When
+the task succeeds (Celery's ``task_postrun``), its job is marked done. The deadline scanner
+re-sends every job still pending after ``OUTBOX_RETRY_MINUTES`` (longer than a task may
+run), so a lost message or a worker killed mid-task costs minutes. Tasks are idempotent, so
+a job sent twice does its work once.
+"""
+import datetime as dt
+import json
+import logging
+
+from celery import current_app
+from celery.signals import task_postrun
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from .deadlines import deadline_scanner
+from .models import OutboxJob
+
+logger = logging.getLogger(__name__)
+# What publishing raises when the broker cannot be reached.
+BROKER_ERRORS = (OperationalError, OSError)
+
+
+def job_key(task_name: str, args) -> str:
+    return f"{task_name}:{json.dumps(list(args), separators=(',', ':'))}"
+
+
+def job_enqueue(task, *args) -> OutboxJob:
+    """Record ``task(*args)`` as pending work and send it to Celery after commit. Asking again
+    for work already recorded (done or not) makes it pending and sends it again."""
+    now = timezone.now()
+    with transaction.atomic():
+        job, _ = OutboxJob.objects.update_or_create(
+            key=job_key(task.name, args),
+            defaults={"task": task.name, "args": list(args), "state": OutboxJob.State.PENDING, "enqueued_at": now,
+                      "done_at": None},
+        )
+        transaction.on_commit(lambda: _publish(job.pk))
+    return job
+
+
+def _publish(job_id: int) -> None:
+    job = OutboxJob.objects.filter(pk=job_id, state=OutboxJob.State.PENDING).first()
+    if job is None:
+        return
+    OutboxJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
+    try:
+        current_app.tasks[job.task].apply_async(args=job.args)
+    except BROKER_ERRORS as exc:  # the broker is unreachable: the scanner sends it later
+        OutboxJob.objects.filter(pk=job.pk).update(last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        logger.warning("outbox job %s (%s) not sent, will retry: %s", job.pk, job.key, exc)
+
+
+@task_postrun.connect(dispatch_uid="core.outbox.mark_done")
+def _mark_done(sender=None, args=None, state=None, **kwargs):
+    if state != "SUCCESS" or sender is None:
+        return
+    OutboxJob.objects.filter(key=job_key(sender.name, args or ()), state=OutboxJob.State.PENDING).update(
+        state=OutboxJob.State.DONE, done_at=timezone.now(), last_error="")
+
+
+def jobs_resend_stale(*, now=None) -> int:
+    """Send again every job still pending ``OUTBOX_RETRY_MINUTES`` after it was last sent.
+    Claimed rows are skipped, so overlapping scans never send a job twice."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.OUTBOX_RETRY_MINUTES)
+    with transaction.atomic():
+        stale = list(OutboxJob.objects.select_for_update(skip_locked=True)
+                     .filter(state=OutboxJob.State.PENDING, enqueued_at__lt=cutoff)
+                     .values_list("pk", flat=True)[:500])
+        OutboxJob.objects.filter(pk__in=stale).update(enqueued_at=now)
+        for pk in stale:
+            transaction.on_commit(lambda pk=pk: _publish(pk))
+    if stale:
+        logger.info("outbox: re-sent %d pending jobs", len(stale))
+    return len(stale)
+
+
+@deadline_scanner("core.outbox_resend")
+def _scan_outbox(now):
+    return jobs_resend_stale(now=now)

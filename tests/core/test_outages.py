@@ -1,0 +1,107 @@
+"""A cache or broker outage: pages keep serving, /healthz says what is down, and work that
+was committed is kept in the outbox and done once the broker is back."""
+import datetime as dt
+
+import pytest
+from celery import current_app
+from django.urls import reverse
+from django.utils import timezone
+
+from core import deadlines
+from core.models import OutboxJob
+from payments.models import Invoice, Order
+from tests.membership.factories import UnitMemberFactory
+from tests.payments.helpers import dues_order, pay_by_wechat
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def cache_down(settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE_REDIS,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+    }}
+    yield
+
+
+@pytest.fixture
+def broker_down():
+    """Celery publishes to a broker nobody listens on (nothing runs in-process meanwhile)."""
+    conf = current_app.conf
+    saved = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = UNREACHABLE_REDIS, False
+    _forget_connections()
+    yield
+    conf.broker_url, conf.task_always_eager = saved
+    _forget_connections()
+
+
+def _forget_connections():
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
+def test_pages_serve_while_the_cache_is_down(cache_down, client):
+    assert client.get("/").status_code == 200
+    member = UnitMemberFactory(state="active")
+    client.force_login(member.user)
+    assert client.get(reverse("membership:centre")).status_code == 200
+
+
+def test_healthz_reports_each_dependency(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_healthz_reports_the_cache_outage_with_503(cache_down, client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok" and body["cache"].startswith("error")
+
+
+def test_healthz_reports_the_broker_outage_with_503(broker_down, client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+
+
+def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_outbox(broker_down, client):
+    order = dues_order(UnitMemberFactory(state="approved"))
+    response = pay_by_wechat(client, order)
+    assert response.status_code == 204  # answered: WeChat does not retry a committed payment
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.state == Invoice.State.PENDING
+    job = OutboxJob.objects.get(task="payments.tasks.issue_invoice")
+    assert job.state == OutboxJob.State.PENDING and job.last_error
+
+    # Minutes later the broker is back; the scan sends the job again and the invoice is issued.
+    current_app.conf.broker_url, current_app.conf.task_always_eager = "memory://", True
+    deadlines.run_scanners(now=timezone.now() + dt.timedelta(minutes=7))
+    invoice.refresh_from_db()
+    job.refresh_from_db()
+    assert invoice.state == Invoice.State.ISSUED
+    assert job.state == OutboxJob.State.DONE
+
+
+def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_once(client, broker_down):
+    # The payment commits and its job is recorded, but the task never finishes (the worker
+    # was killed, or the message was lost).
+    order = dues_order(UnitMemberFactory(state="approved"))
+    pay_by_wechat(client, order)
+    job = OutboxJob.objects.get(task="payments.tasks.issue_invoice")
+    current_app.conf.broker_url, current_app.conf.task_always_eager = "memory://", True
+    soon = timezone.now() + dt.timedelta(minutes=2)
+    assert deadlines.run_scanners(now=soon)["core.outbox_resend"] == 0  # the worker may still be on it
+    later = timezone.now() + dt.timedelta(minutes=7)
+    assert deadlines.run_scanners(now=later)["core.outbox_resend"] == 2  # the invoice and the certificate
+    assert deadlines.run_scanners(now=later + dt.timedelta(minutes=7))["core.outbox_resend"] == 0
+    job.refresh_from_db()
+    assert job.state == OutboxJob.State.DONE and job.attempts == 2
+    assert Invoice.objects.get(order=order).state == Invoice.State.ISSUED
