@@ -361,6 +361,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def payment_done_url(self) -> str:
         return self.get_absolute_url()
 
+    def payment_due(self) -> bool:
+        return self.state == self.State.AWAITING_PAYMENT
+
     def on_paid(self, *, order, by) -> None:
         from .services import evaluation_fee_paid
 

@@ -171,6 +171,11 @@ class Member(ConcurrentTransitionMixin, models.Model):
     def payment_done_url(self) -> str:
         return reverse("membership:centre")
 
+    def payment_due(self) -> bool:
+        from .selectors import can_pay_dues
+
+        return can_pay_dues(member=self)
+
     def on_paid(self, *, order, by) -> None:
         from .services import member_dues_paid
 

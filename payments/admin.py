@@ -10,6 +10,7 @@ from core.downloads import admin_file_link
 
 from . import services
 from .exceptions import PaymentError
+from .forms import VerifyTransferForm
 from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
 
 
@@ -28,8 +29,8 @@ class BankTransferInline(admin.TabularInline):
     model = BankTransfer
     extra = 0
     can_delete = False
-    fields = ("submitted_at", "account_name", "amount", "transferred_on", "voucher_link", "name_mismatch",
-              "amount_mismatch", "decision", "reason")
+    fields = ("submitted_at", "account_name", "amount", "transferred_on", "voucher_link", "amount_mismatch",
+              "decision", "statement_payer", "reason")
     readonly_fields = fields
 
     @admin.display(description="凭证")
@@ -40,8 +41,8 @@ class BankTransferInline(admin.TabularInline):
         return False
 
 
-def _verify(order, *, by, reason):
-    services.order_verify_transfer(order_id=order.pk, by=by)
+def _verify(order, *, by, statement_payer):
+    services.order_verify_transfer(order_id=order.pk, by=by, statement_payer=statement_payer)
 
 
 def _reject(order, *, by, reason):
@@ -67,9 +68,10 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.Mo
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
     transitions = (
         AdminTransition("verify", "核实到账", _verify, "payments.change_order",
-                        lambda o: o.state == Order.State.AWAITING_VERIFICATION),
+                        lambda o: o.state == Order.State.AWAITING_VERIFICATION, form_class=VerifyTransferForm),
         AdminTransition("reject", "退回凭证", _reject, "payments.change_order",
-                        lambda o: o.state == Order.State.AWAITING_VERIFICATION, reason_label="退回原因", style="danger"),
+                        lambda o: o.state == Order.State.AWAITING_VERIFICATION,
+                        reason_label="退回原因（将发给会员；如款项已到账，请说明将原路退回付款账户及预计时间）", style="danger"),
         AdminTransition("close", "关闭订单", _close, "payments.change_order",
                         lambda o: o.state == Order.State.UNPAID, reason_label="关闭原因", style="danger"),
     )

@@ -9,6 +9,14 @@ class OrderNotOpen(PaymentError):
     """The order is paid, closed, or waiting for finance, so it cannot take this step."""
 
 
+class NothingToPay(PaymentError):
+    """The payable does not wait for a payment (already paid, or not yet payable)."""
+
+
+class TransferRefused(PaymentError):
+    """A bank transfer cannot be accepted (another payer, or a step without its reason)."""
+
+
 class GatewayError(PaymentError):
     """WeChat Pay did not accept a request (network, credentials, or a refusal)."""
 

@@ -14,6 +14,13 @@ class InvoiceInfoForm(forms.Form):
                                      help_text="发票开具后将短信通知此手机号。")
 
 
+def same_payer(name: str, registered: str) -> bool:
+    """Account names compared as a bank statement prints them: spacing and bracket width aside."""
+    def normal(text):
+        return "".join((text or "").split()).replace("（", "(").replace("）", ")")
+    return normal(name) == normal(registered)
+
+
 class BankTransferForm(forms.Form):
     voucher = forms.FileField(label="转账凭证（回执）", validators=[voucher_validator],
                               help_text="银行转账回单的照片或 PDF，不超过 10 MB。")
@@ -22,8 +29,33 @@ class BankTransferForm(forms.Form):
     amount = forms.DecimalField(label="转账金额（元）", max_digits=10, decimal_places=2, min_value=0.01)
     transferred_on = forms.DateField(label="转账日期", widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, registered_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registered_name = registered_name
+        self.fields["account_name"].help_text = (f"须为注册单位“{registered_name}”自己的对公账户（个人会员为本人账户），"
+                                                 "不支持其它单位或个人代缴。")
+
+    def clean_account_name(self):
+        value = self.cleaned_data["account_name"].strip()
+        if not same_payer(value, self.registered_name):
+            raise forms.ValidationError(f"付款账户名称须与注册名称“{self.registered_name}”一致，不支持其它单位代缴"
+                                        "（对公转账账户应为注册单位账户）。")
+        return value
+
     def clean_transferred_on(self):
         value = self.cleaned_data["transferred_on"]
         if value > timezone.localdate():
             raise forms.ValidationError("转账日期不能晚于今天。")
         return value
+
+
+class VerifyTransferForm(forms.Form):
+    """Finance reads the payer from the bank statement; only the registered unit's own
+    account can be verified (seed 000: 不支持其它单位代缴)."""
+
+    statement_payer = forms.CharField(label="银行流水显示的付款户名", max_length=200,
+                                      help_text="按银行到账流水如实填写；与注册名称不符的款项不能核实，请退回并原路退款。")
+
+    def __init__(self, *args, instance_for=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = instance_for

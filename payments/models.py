@@ -63,6 +63,13 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["content_type", "object_id"]),
             models.Index(fields=["state", "method", "created_at"]),
         ]
+        constraints = [
+            # One payable, one open order: however many clicks arrive at once, there is only
+            # one order to pay (services also lock the payable's row before opening one).
+            models.UniqueConstraint(fields=["content_type", "object_id"],
+                                    condition=models.Q(state__in=["unpaid", "awaiting_verification"]),
+                                    name="payments_one_open_order_per_payable"),
+        ]
 
     def __str__(self):
         return f"{self.out_trade_no} {self.description}"
@@ -140,6 +147,7 @@ class BankTransfer(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="核实人")
     decided_at = models.DateTimeField("核实时间", null=True, blank=True)
+    statement_payer = models.CharField("银行流水付款户名", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "对公转账"
@@ -187,6 +195,7 @@ class PaymentAnomaly(models.Model):
         NOT_SUCCESS = "not_success", "交易未成功"
         PAID_AFTER_CLOSE = "paid_after_close", "订单关闭后付款"
         DOUBLE_PAYMENT = "double_payment", "重复付款"
+        NOT_DUE = "not_due", "付款对象已无需缴费"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="anomalies")

@@ -35,4 +35,9 @@ class Payable(Protocol):
 
     def payment_done_url(self) -> str: ...
 
+    def payment_due(self) -> bool:
+        """Whether this payable waits for a payment now (asked under a lock on its row: before
+        an order is opened, and again when one is paid, so nothing is paid for twice)."""
+        ...
+
     def on_paid(self, *, order, by) -> None: ...

@@ -20,7 +20,8 @@ from core.pdf import render_pdf
 from core.uploads import original_name
 
 from . import wechat
-from .exceptions import GatewayError, OrderNotOpen
+from .exceptions import GatewayError, NothingToPay, OrderNotOpen, TransferRefused
+from .forms import same_payer
 from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
 from .payable import Payable
 
@@ -35,22 +36,32 @@ def _locked(order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
+def _locked_with_payable(order_id: int | None) -> Order | None:
+    """Lock the order's payable, then the order: the same order as opening an order takes
+    (payable first), so paying and opening at once never deadlock."""
+    if order_id is None:
+        return None
+    order = Order.objects.select_related("content_type").get(pk=order_id)
+    order.content_type.model_class().objects.select_for_update(of=("self",)).filter(pk=order.object_id).first()
+    return _locked(order_id)
+
+
 def order_for_payable(*, payable: Payable, invoice_email: str, invoice_mobile: str) -> Order:
     """The open order for ``payable``, created with its invoice information if there is
-    none. One payable never has two open orders, so it cannot be paid twice by accident."""
+    none. The payable's row is locked first and a database constraint allows one open order
+    per payable, so concurrent clicks share one order and nothing is paid for twice.
+    Raises NothingToPay when the payable does not wait for a payment."""
     content_type = ContentType.objects.get_for_model(payable)
     with transaction.atomic():
-        existing = (
-            Order.objects.select_for_update()
-            .filter(content_type=content_type, object_id=payable.pk,
-                    state__in=[Order.State.UNPAID, Order.State.AWAITING_VERIFICATION])
-            .first()
-        )
+        payable = type(payable).objects.select_for_update(of=("self",)).get(pk=payable.pk)
+        existing = _open_order(content_type, payable.pk)
         if existing:
             if existing.state == Order.State.UNPAID:
                 existing.invoice_email, existing.invoice_mobile = invoice_email, invoice_mobile
                 existing.save(update_fields=["invoice_email", "invoice_mobile"])
             return existing
+        if not payable.payment_due():
+            raise NothingToPay("当前无需缴费（可能已缴纳，或尚未到缴费阶段）。")
         party = payable.invoice_party()
         order = Order.objects.create(
             out_trade_no=_new_out_trade_no(),
@@ -67,6 +78,13 @@ def order_for_payable(*, payable: Payable, invoice_email: str, invoice_mobile: s
         )
     logger.info("order %s created for %s #%s: %s yuan", order.out_trade_no, content_type.model, payable.pk, order.amount)
     return order
+
+
+def _open_order(content_type, object_id) -> Order | None:
+    return (Order.objects.select_for_update()
+            .filter(content_type=content_type, object_id=object_id,
+                    state__in=[Order.State.UNPAID, Order.State.AWAITING_VERIFICATION])
+            .first())
 
 
 def order_start_wechat(*, order_id: int) -> Order:
@@ -122,7 +140,8 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
         (PaymentAnomaly.Kind.CURRENCY, (resource.get("amount") or {}).get("currency") == "CNY"),
     ]
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(out_trade_no=resource.get("out_trade_no") or "").first()
+        order = _locked_with_payable(Order.objects.filter(out_trade_no=str(resource.get("out_trade_no") or ""))
+                                     .values_list("pk", flat=True).first())
         if order is None:
             _record_anomaly(PaymentAnomaly.Kind.UNKNOWN_ORDER, resource=resource)
             return "anomaly"
@@ -156,14 +175,22 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
 
 
 def _order_paid(order: Order, by=None) -> None:
-    """Inside the paying transaction: open the invoice, tell the payable, queue the rest."""
+    """Inside the paying transaction: open the invoice, tell the payable, queue the rest.
+    Money for a payable that no longer waits for it (paid already by another order) is an
+    anomaly for finance to return: no second invoice, term or fee."""
+    payable = type(order.payable).objects.select_for_update(of=("self",)).get(pk=order.object_id)
+    if not payable.payment_due():
+        _record_anomaly(PaymentAnomaly.Kind.NOT_DUE, order=order,
+                        resource={"out_trade_no": order.out_trade_no, "transaction_id": order.transaction_id or ""},
+                        reason="付款对象已无需缴费（已缴纳或状态已变化），款项待退回")
+        return
     due = add_working_days(timezone.localdate(order.paid_at), settings.INVOICE_DUE_WORKING_DAYS)
     invoice = Invoice.objects.create(
         order=order, title=order.invoice_title, tax_id=order.invoice_tax_id, email=order.invoice_email,
         mobile=order.invoice_mobile, amount=order.amount, item=order.description,
         due_on=due.date, due_provisional=due.provisional,
     )
-    order.payable.on_paid(order=order, by=by)
+    payable.on_paid(order=order, by=by)
     _enqueue_invoice(invoice.pk)
 
 
@@ -175,41 +202,42 @@ def _enqueue_invoice(invoice_id: int) -> None:
 
 def order_submit_transfer(*, order_id: int, by, voucher, account_name: str, amount: Decimal,
                           transferred_on: dt.date, registered_name: str) -> BankTransfer:
-    """Record a bank-transfer voucher and send the order to finance. A payer name other than
-    the registered unit name is flagged (paying on another's behalf is not accepted)."""
+    """Record a bank-transfer voucher and send the order to finance. Only the registered
+    unit's own account may pay (paying on another's behalf is refused)."""
+    if not same_payer(account_name, registered_name):
+        raise TransferRefused(f"付款账户名称须与注册名称“{registered_name}”一致，不支持其它单位代缴。")
     with transaction.atomic():
         order = _locked(order_id)
         if order.state != Order.State.UNPAID:
             raise OrderNotOpen("该订单已支付、已关闭或正在核实，不能再提交转账凭证。")
-        name_mismatch = _normalise(account_name) != _normalise(registered_name)
         transfer = BankTransfer(
             order=order, voucher_name=original_name(voucher), account_name=account_name.strip(),
             amount=amount, transferred_on=transferred_on, submitted_by=by,
-            name_mismatch=name_mismatch, amount_mismatch=amount != order.amount,
+            amount_mismatch=amount != order.amount,
         )
         transfer.voucher.save(voucher.name, voucher, save=False)
         transfer.save()
         order.submit_transfer(by=by, description=f"提交转账凭证：{transfer.account_name} ¥{amount}")
-        order.payer_name_mismatch = name_mismatch
         order.save()
     logger.info("order %s: transfer voucher %s submitted", order.out_trade_no, transfer.pk)
     return transfer
 
 
-def _normalise(name: str) -> str:
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
-
-
-def order_verify_transfer(*, order_id: int, by) -> Order:
-    """Finance confirms the transfer arrived: the order is paid."""
+def order_verify_transfer(*, order_id: int, by, statement_payer: str) -> Order:
+    """Finance confirms the transfer arrived from the registered unit's own account (the payer
+    on the bank statement): the order is paid. Money from anyone else cannot be verified."""
     with transaction.atomic():
-        order = _locked(order_id)
+        order = _locked_with_payable(order_id)
+        if not same_payer(statement_payer, order.invoice_title):
+            raise TransferRefused(f"银行流水付款户名“{statement_payer.strip()}”与注册名称“{order.invoice_title}”不符，"
+                                  "不能核实（不支持其它单位代缴）。请“退回凭证”，并在原因中说明款项将原路退回付款账户。")
         transfer = order.transfers.select_for_update().filter(decision=BankTransfer.Decision.PENDING).first()
-        order.verify_transfer(paid_at=timezone.now(), by=by, description="财务核实到账")
+        order.verify_transfer(paid_at=timezone.now(), by=by, description=f"财务核实到账（付款户名：{statement_payer.strip()}）")
         order.save()
         if transfer:
             transfer.decision, transfer.decided_by, transfer.decided_at = BankTransfer.Decision.VERIFIED, by, timezone.now()
-            transfer.save(update_fields=["decision", "decided_by", "decided_at"])
+            transfer.statement_payer = statement_payer.strip()
+            transfer.save(update_fields=["decision", "decided_by", "decided_at", "statement_payer"])
         _order_paid(order, by=by)
     logger.info("order %s: transfer verified by %s", order.out_trade_no, by.pk)
     return order
@@ -218,7 +246,7 @@ def order_verify_transfer(*, order_id: int, by) -> Order:
 def order_reject_transfer(*, order_id: int, by, reason: str) -> Order:
     """Finance cannot match the transfer; the payer is told why and may pay again."""
     if not reason.strip():
-        raise ValueError("A rejection needs a reason.")
+        raise TransferRefused("退回凭证时请填写原因。")
     with transaction.atomic():
         order = _locked(order_id)
         order.reject_transfer(by=by, description=reason)

@@ -36,7 +36,11 @@ def invoice_info(request, *, payable, back_url: str):
     email, mobile = payable.invoice_contact()
     form = InvoiceInfoForm(request.POST or None, initial={"invoice_email": email, "invoice_mobile": mobile})
     if request.method == "POST" and form.is_valid():
-        order = services.order_for_payable(payable=payable, **form.cleaned_data)
+        try:
+            order = services.order_for_payable(payable=payable, **form.cleaned_data)
+        except PaymentError as exc:
+            messages.info(request, str(exc))
+            return redirect(back_url)
         return redirect("payments:pay", out_trade_no=order.out_trade_no)
     return render(request, "payments/invoice_info.html", {
         "form": form, "party": party, "payable": payable, "amount": payable.payment_amount(), "back_url": back_url,
@@ -91,7 +95,8 @@ def transfer(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if order.state != Order.State.UNPAID:
         return _not_payable(request, order)
-    form = BankTransferForm(request.POST or None, request.FILES or None, initial={"amount": order.amount})
+    form = BankTransferForm(request.POST or None, request.FILES or None, initial={"amount": order.amount},
+                            registered_name=order.invoice_title)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_submit_transfer(order_id=order.pk, by=request.user,

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django_fsm_log.models import StateLog
 from core.downloads import file_url
 from membership import services
 from membership.models import ArchivedFile, Contact, Member, MembershipTerm, ProfileChange
+from payments.exceptions import NothingToPay
 from payments.models import Order
 from tests.accounts.factories import UserFactory
 from tests.core.files import pdf_bytes, upload
@@ -100,7 +102,10 @@ def test_renewal_extends_from_the_previous_end_with_one_row_per_term(client, dja
     assert first.start == timezone.localdate()
     member.refresh_from_db()
     number = member.member_no
-    with django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(NothingToPay):  # a year ahead, nothing is due yet
+        dues_order(member)
+    renewal_opens = timezone.make_aware(dt.datetime.combine(first.end - dt.timedelta(days=30), dt.time(9)))
+    with time_machine.travel(renewal_opens), django_capture_on_commit_callbacks(execute=True):
         pay_by_wechat(client, dues_order(member))
     second = MembershipTerm.objects.filter(member=member).order_by("start").last()
     assert MembershipTerm.objects.filter(member=member).count() == 2
@@ -132,12 +137,17 @@ def test_reminders_30_and_7_days_before_the_end_are_sent_once_and_expiry_happens
     assert member.user.messages.filter(subject__contains="届满").count() == 3
 
 
+def _days_before_end(term, days):
+    return timezone.make_aware(dt.datetime.combine(term.end - dt.timedelta(days=days), dt.time(9)))
+
+
 def test_a_member_who_already_renewed_gets_no_reminder(client, django_capture_on_commit_callbacks):
     member = UnitMemberFactory(state=Member.State.APPROVED)
     with django_capture_on_commit_callbacks(execute=True):
         pay_by_wechat(client, dues_order(member))
+    first = MembershipTerm.objects.get(member=member)
+    with time_machine.travel(_days_before_end(first, 40)), django_capture_on_commit_callbacks(execute=True):
         pay_by_wechat(client, dues_order(member))
-    first = MembershipTerm.objects.filter(member=member).order_by("start").first()
     now = timezone.make_aware(dt.datetime.combine(first.end - dt.timedelta(days=5), dt.time(9)))
     assert services.memberships_remind(now=now) == 0
 
@@ -148,7 +158,8 @@ def test_another_member_cannot_open_a_voucher_invoice_certificate_or_order(clien
         pay_by_wechat(client, dues_order(owner))
     order = Order.objects.get()
     term = MembershipTerm.objects.get()
-    other_order = dues_order(owner)  # a second (renewal) order, paid by transfer
+    with time_machine.travel(_days_before_end(term, 40)):
+        other_order = dues_order(owner)  # a second (renewal) order, paid by transfer
     from decimal import Decimal
 
     from payments.services import order_submit_transfer
@@ -217,9 +228,11 @@ def test_member_centre_costs_the_same_queries_with_many_payments(client, django_
         pay_by_wechat(client, dues_order(member))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("membership:centre")).status_code == 200
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(4):
+    for _ in range(4):  # four renewals, each paid when it falls due
+        latest = MembershipTerm.objects.filter(member=member).order_by("-end").first()
+        with time_machine.travel(_days_before_end(latest, 40)), django_capture_on_commit_callbacks(execute=True):
             pay_by_wechat(client, dues_order(member))
+    login(client, member.user)  # the session idled out while time travelled
     with django_assert_max_num_queries(12):
         assert client.get(reverse("membership:centre")).status_code == 200
     with django_assert_max_num_queries(12):

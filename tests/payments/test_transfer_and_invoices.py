@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.downloads import file_url
 from membership.models import Member, MembershipTerm
 from payments import sandbox, services
+from payments.exceptions import TransferRefused
 from payments.models import BankTransfer, Invoice, Order, PaymentAnomaly
 from tests.accounts.factories import UserFactory
 from tests.core.files import jpeg_bytes, upload
@@ -54,15 +55,49 @@ def test_one_payable_has_one_open_order(member):
     assert Order.objects.count() == 1
 
 
-def test_transfer_voucher_goes_to_finance_and_a_different_payer_name_is_flagged(client, member):
+def test_transfer_voucher_goes_to_finance(client, member):
     order = dues_order(member)
     login(client, member.user)
-    client.post(reverse("payments:transfer", args=[order.out_trade_no]), _transfer_form(account_name="别的公司"))
+    client.post(reverse("payments:transfer", args=[order.out_trade_no]), _transfer_form(account_name=member.name))
     order.refresh_from_db()
     assert order.state == Order.State.AWAITING_VERIFICATION
-    assert order.payer_name_mismatch is True
     transfer = BankTransfer.objects.get()
-    assert transfer.name_mismatch and not transfer.amount_mismatch and transfer.voucher_name == "回单.jpg"
+    assert not transfer.amount_mismatch and transfer.voucher_name == "回单.jpg"
+
+
+def test_a_voucher_from_another_unit_is_refused_at_the_field_and_nothing_is_lost(client, member):
+    order = dues_order(member)
+    login(client, member.user)
+    response = client.post(reverse("payments:transfer", args=[order.out_trade_no]),
+                           _transfer_form(account_name="别的公司"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "不支持其它单位代缴" in html.split('data-field="account_name"')[1].split("data-field=")[0]
+    assert 'value="别的公司"' in html
+    order.refresh_from_db()
+    assert order.state == Order.State.UNPAID
+    assert not BankTransfer.objects.exists()
+
+
+def test_the_service_refuses_another_payer_even_without_the_form(member):
+    order = dues_order(member)
+    with pytest.raises(TransferRefused):
+        services.order_submit_transfer(order_id=order.pk, by=member.user, voucher=upload("a.jpg", jpeg_bytes()),
+                                       account_name="代缴公司", amount=Decimal("2000.00"),
+                                       transferred_on=timezone.localdate(), registered_name=member.name)
+
+
+def test_finance_cannot_verify_money_from_another_payer_on_the_statement(member):
+    order = dues_order(member)
+    services.order_submit_transfer(order_id=order.pk, by=member.user, voucher=upload("a.jpg", jpeg_bytes()),
+                                   account_name=member.name, amount=Decimal("2000.00"),
+                                   transferred_on=timezone.localdate(), registered_name=member.name)
+    with pytest.raises(TransferRefused, match="原路退回"):
+        services.order_verify_transfer(order_id=order.pk, by=UserFactory(is_staff=True), statement_payer="某某投资公司")
+    order.refresh_from_db()
+    member.refresh_from_db()
+    assert order.state == Order.State.AWAITING_VERIFICATION
+    assert member.state == Member.State.APPROVED
 
 
 def test_a_disguised_voucher_is_refused_and_the_typed_fields_are_kept(client, member):
@@ -89,12 +124,13 @@ def test_finance_verifies_a_transfer_then_the_member_is_active_with_invoice_and_
                                        transferred_on=timezone.localdate(), registered_name=member.name)
         member.refresh_from_db()
         assert member.state == Member.State.APPROVED  # not before finance
-        services.order_verify_transfer(order_id=order.pk, by=finance)
+        services.order_verify_transfer(order_id=order.pk, by=finance, statement_payer=f" {member.name} ")
     member.refresh_from_db()
     assert member.state == Member.State.ACTIVE
     assert MembershipTerm.objects.get(member=member).certificate
     assert Invoice.objects.get(order=order).state == Invoice.State.ISSUED
-    assert BankTransfer.objects.get().decision == BankTransfer.Decision.VERIFIED
+    transfer = BankTransfer.objects.get()
+    assert transfer.decision == BankTransfer.Decision.VERIFIED and transfer.statement_payer == member.name
 
 
 def test_finance_rejects_a_transfer_with_a_reason_the_payer_sees(client, member, django_capture_on_commit_callbacks):
@@ -113,7 +149,7 @@ def test_finance_rejects_a_transfer_with_a_reason_the_payer_sees(client, member,
 
 def test_rejecting_without_a_reason_is_refused(member):
     order = dues_order(member)
-    with pytest.raises(ValueError):
+    with pytest.raises(TransferRefused):
         services.order_reject_transfer(order_id=order.pk, by=UserFactory(), reason="  ")
 
 
@@ -134,10 +170,12 @@ def test_finance_uses_the_admin_buttons_and_membership_staff_cannot(client, memb
     login(client, finance)
     change = client.get(reverse("admin:payments_order_change", args=[order.pk])).content.decode()
     assert "核实到账" in change and "⚠" not in change
-    client.post(url)
+    form = client.get(url).content.decode()
+    assert "银行流水显示的付款户名" in form
+    client.post(url, {"statement_payer": member.name})
     order.refresh_from_db()
     assert order.state == Order.State.PAID
-    response = client.post(url, follow=True)  # a second click is refused with a message
+    response = client.post(url, {"statement_payer": member.name}, follow=True)  # a second click is refused with a message
     assert "当前状态不允许此操作" in response.content.decode()
 
 
