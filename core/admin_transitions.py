@@ -37,9 +37,9 @@ class ReasonForm(forms.Form):
 class TransitionButtonsMixin:
     transitions: tuple[AdminTransition, ...] = ()
     change_form_template = "admin/transition_change_form.html"
-    # Errors a service may raise that mean "not now, here's why".
-    refusal_errors: tuple[type[Exception], ...] = (TransitionNotAllowed, ConcurrentTransition, ValueError,
-                                                    ValidationError)
+    # Errors a service may raise that mean "not now, here's why": each admin adds its app's
+    # error tree; anything else is a bug and surfaces as one.
+    refusal_errors: tuple[type[Exception], ...] = (TransitionNotAllowed, ConcurrentTransition, ValidationError)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

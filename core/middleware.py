@@ -60,3 +60,27 @@ class SessionIdleTimeoutMiddleware:
             if now - session.get(self.KEY, 0) >= self.REFRESH:
                 session[self.KEY] = now  # marks the session modified: saved with a fresh expiry
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a query string or a form's text field is never real input (PostgreSQL
+    cannot even store it): answer 400 with the site's page instead of failing deeper down.
+    File contents are not text fields and are not inspected. Must come after CSRF, so a
+    forged request is refused for that first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            from django.shortcuts import render
+
+            return render(request, "400.html", {"reason": "请求中包含无效字符，请检查输入后重试。"}, status=400)
+        return None
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

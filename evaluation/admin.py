@@ -230,6 +230,7 @@ def _dismiss(objection, *, by, reason):
 
 @admin.register(Objection)
 class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     list_display = ("evaluation", "name", "contact", "submitted_at", "decision")
     list_filter = ("decision",)
     readonly_fields = ("evaluation", "name", "contact", "text", "attachment_link", "submitted_at", "decision",

@@ -19,3 +19,19 @@ class AppealRefused(EvaluationError):
 
 class CommitteeRuleBroken(EvaluationError):
     pass
+
+
+class MissingReason(EvaluationError):
+    """A decision that must say why was taken without a reason."""
+
+
+class AlreadyDecided(EvaluationError):
+    """Someone else decided this first."""
+
+
+class ResultChangeRefused(EvaluationError):
+    """A downgrade, extension or other change to a published result that the rules forbid."""
+
+
+class WrongState(EvaluationError):
+    """The evaluation moved on (another click, another person) before this step."""

@@ -21,12 +21,6 @@ class ApplyForm(forms.Form):
         return chosen
 
 
-class UploadForm(forms.Form):
-    document = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(label="选择文件", validators=[document_validator],
-                           help_text="PDF、JPG、PNG、Word 或 Excel，每个文件不超过 20 MB。")
-
-
 class HandlerForm(forms.Form):
     handler_name = forms.CharField(label="经办人姓名", max_length=50)
     handler_mobile = forms.CharField(label="经办人手机号", max_length=11, validators=[validate_mobile])

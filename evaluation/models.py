@@ -207,6 +207,13 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = "评价"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "programme"])]
+        constraints = [
+            # One evaluation in progress per member and programme (a published result may be
+            # renewed alongside it; closed ones are history). evaluation_start also locks the member.
+            models.UniqueConstraint(fields=["member", "programme"],
+                                    condition=~models.Q(state__in=["rejected", "published", "expired", "revoked"]),
+                                    name="evaluation_one_open_per_programme"),
+        ]
 
     def __str__(self):
         return f"{self.member} · {self.programme}"

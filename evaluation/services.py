@@ -17,7 +17,15 @@ from core.outbox import job_enqueue
 from core.uploads import original_name
 from membership.models import Member
 
-from .exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible
+from .exceptions import (
+    AlreadyDecided,
+    AppealRefused,
+    CommitteeRuleBroken,
+    Incomplete,
+    MissingReason,
+    NotEligible,
+    ResultChangeRefused,
+)
 from .grades import grade_for
 from .models import (
     Answer,
@@ -80,7 +88,7 @@ def tell_office(evaluation: Evaluation, template: str, **context) -> None:
 
 def _require(text: str, message: str) -> None:
     if not (text or "").strip():
-        raise ValueError(message)
+        raise MissingReason(message)
 
 
 # --- the institution ---------------------------------------------------------------
@@ -95,17 +103,21 @@ def evaluation_start(*, member: Member, programme: Programme, declarations: list
     missing = set(programme.declaration_list()) - set(declarations)
     if missing:
         raise Incomplete("请逐项确认承诺事项。")
-    current = member.evaluations.filter(programme=programme).exclude(
-        state__in=[Evaluation.State.REJECTED, Evaluation.State.EXPIRED, Evaluation.State.REVOKED]).first()
-    if current and current.state != Evaluation.State.PUBLISHED:
-        raise NotEligible("您已有一项正在进行的评价，请在原申请中继续办理。")
-    if current:
-        opens = current.valid_until - relativedelta(months=RENEWAL_MONTHS)
-        if timezone.localdate() < opens:
-            raise NotEligible(f"当前评价结果有效期至 {current.valid_until:%Y年%m月%d日}，"
-                              f"可于 {opens:%Y年%m月%d日} 起申请续评。")
-    evaluation = Evaluation.objects.create(programme=programme, member=member, agreed_at=timezone.now(),
-                                           declarations=sorted(declarations))
+    with transaction.atomic():
+        # Two applications at once: the second waits here, then finds the first.
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        current = member.evaluations.filter(programme=programme).exclude(
+            state__in=[Evaluation.State.REJECTED, Evaluation.State.EXPIRED, Evaluation.State.REVOKED]) \
+            .order_by("-created_at").first()
+        if current and current.state != Evaluation.State.PUBLISHED:
+            raise NotEligible("您已有一项正在进行的评价，请在原申请中继续办理。")
+        if current:
+            opens = current.valid_until - relativedelta(months=RENEWAL_MONTHS)
+            if timezone.localdate() < opens:
+                raise NotEligible(f"当前评价结果有效期至 {current.valid_until:%Y年%m月%d日}，"
+                                  f"可于 {opens:%Y年%m月%d日} 起申请续评。")
+        evaluation = Evaluation.objects.create(programme=programme, member=member, agreed_at=timezone.now(),
+                                               declarations=sorted(declarations))
     logger.info("evaluation %s started by member %s", evaluation.pk, member.pk)
     return evaluation
 
@@ -374,7 +386,7 @@ def objection_decide(*, objection_id: int, upheld: bool, reason: str, by) -> Obj
     with transaction.atomic():
         objection = Objection.objects.select_for_update().get(pk=objection_id)
         if objection.decision != Objection.Decision.PENDING:
-            raise ValueError("该异议已处理。")
+            raise AlreadyDecided("该异议已处理。")
         evaluation = locked_evaluation(objection.evaluation_id)
         objection.decision = Objection.Decision.UPHELD if upheld else Objection.Decision.DISMISSED
         objection.decision_reason = reason
@@ -424,7 +436,7 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
         evaluation = locked_evaluation(evaluation_id)
         order = dict(evaluation.programme.grade_bands.values_list("grade", "min_score"))
         if grade not in order or order[grade] >= order.get(evaluation.grade, Decimal(101)):
-            raise ValueError("降级后的等级必须低于当前等级。")
+            raise ResultChangeRefused("降级后的等级必须低于当前等级。")
         evaluation.downgrade(grade=grade, reason=reason, by=by, description=f"降为 {grade}：{reason[:150]}")
         evaluation.certificate = evaluation.plaque = ""
         evaluation.save()
@@ -447,11 +459,11 @@ def evaluation_extend(*, evaluation_id: int, months: int, reason: str, by) -> Ev
     """One extension of at most 6 months on a written reason."""
     _require(reason, "请填写延期原因。")
     if not 1 <= months <= RENEWAL_MONTHS:
-        raise ValueError("延期时间为 1 至 6 个月。")
+        raise ResultChangeRefused("延期时间为 1 至 6 个月。")
     with transaction.atomic():
         evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.PUBLISHED or evaluation.extended:
-            raise ValueError("每项评价结果只能延期一次。")
+            raise ResultChangeRefused("每项评价结果只能延期一次。")
         evaluation.valid_until += relativedelta(months=months)
         evaluation.extended = True
         evaluation.save(update_fields=["valid_until", "extended"])

@@ -1,17 +1,30 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.ratelimits import TOO_MANY, over_limit
 from membership.views import member_required
 from payments.views import invoice_info
 
 from . import selectors, services
 from .exceptions import EvaluationError
-from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm, UploadForm
-from .models import Evaluation, Programme, Question
+from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
+from .models import Evaluation, Programme, Question, document_validator
+
+# What a service may answer instead of doing the step: its own refusal, or the evaluation
+# having moved on meanwhile (a second click, a second tab, the office).
+REFUSALS = (EvaluationError, TransitionNotAllowed, ConcurrentTransition)
+
+
+def explain(exc: Exception) -> str:
+    if isinstance(exc, EvaluationError):
+        return str(exc)
+    return "该评价的状态刚刚发生了变化（可能已在其他页面提交），请查看最新状态。"
 
 S = Evaluation.State
 STEPS = [
@@ -60,8 +73,8 @@ def apply(request, member, kind):
         try:
             evaluation = services.evaluation_start(member=member, programme=programme, by=request.user,
                                                    declarations=form.cleaned_data["declarations"])
-        except EvaluationError as exc:
-            messages.error(request, str(exc))
+        except REFUSALS as exc:
+            messages.error(request, explain(exc))
             return redirect("evaluation:index")
         return redirect("evaluation:documents", pk=evaluation.pk)
     return render(request, "evaluation/apply.html", {"programme": programme, "form": form, "member": member,
@@ -80,43 +93,68 @@ def detail(request, member, pk):
 
 @member_required
 def documents(request, member, pk):
+    """提交资料: one form for every document row; one press keeps every chosen file (each file
+    that passes its checks is stored even when another fails) and 提交 submits as well."""
     evaluation = _own(member, pk)
     editable = evaluation.state in (S.DRAFT, S.RETURNED, S.SUPPLEMENT)
-    upload_form, handler_form = UploadForm(), HandlerForm(initial={
-        "handler_name": evaluation.handler_name, "handler_mobile": evaluation.handler_mobile})
+    handler_form = HandlerForm(initial={"handler_name": evaluation.handler_name,
+                                        "handler_mobile": evaluation.handler_mobile})
+    file_errors: dict[int, list[str]] = {}
     if request.method == "POST" and editable:
         action = request.POST.get("action")
         try:
-            if action == "upload":
-                upload_form = UploadForm(request.POST, request.FILES)
-                if upload_form.is_valid():
-                    services.evaluation_upload_document(evaluation_id=evaluation.pk, by=request.user,
-                                                        document_id=upload_form.cleaned_data["document"],
-                                                        file=upload_form.cleaned_data["file"])
-                    messages.success(request, "文件已上传。")
-                    return redirect("evaluation:documents", pk=pk)
-            elif action == "remove":
-                services.evaluation_remove_document(evaluation_id=evaluation.pk, by=request.user,
-                                                    submitted_id=int(request.POST["submitted"]))
+            if action == "remove":
+                submitted_id = _posted_id(request, "submitted")
+                if submitted_id is not None:
+                    services.evaluation_remove_document(evaluation_id=evaluation.pk, by=request.user,
+                                                        submitted_id=submitted_id)
                 return redirect("evaluation:documents", pk=pk)
-            elif action == "submit" and evaluation.state == S.SUPPLEMENT:
-                services.evaluation_resubmit_supplement(evaluation_id=evaluation.pk, by=request.user)
-                messages.success(request, "补充材料已提交。")
-                return redirect("evaluation:detail", pk=pk)
-            elif action == "submit":
+            stored, file_errors = _store_chosen_files(request, evaluation)
+            if action == "submit" and not file_errors:
+                if evaluation.state == S.SUPPLEMENT:
+                    services.evaluation_resubmit_supplement(evaluation_id=evaluation.pk, by=request.user)
+                    messages.success(request, "补充材料已提交。")
+                    return redirect("evaluation:detail", pk=pk)
                 handler_form = HandlerForm(request.POST)
                 if handler_form.is_valid():
                     services.evaluation_submit(evaluation_id=evaluation.pk, by=request.user, **handler_form.cleaned_data)
                     messages.success(request, "申报材料已提交，评价办公室将在 10 个工作日内决定是否受理。")
                     return redirect("evaluation:detail", pk=pk)
-        except EvaluationError as exc:
-            messages.error(request, str(exc))
+            elif not file_errors:
+                messages.success(request, f"已上传 {stored} 个文件。" if stored else "请先选择要上传的文件。")
+                return redirect("evaluation:documents", pk=pk)
+            if file_errors:
+                messages.error(request, "部分文件未能上传，请按提示重新选择；其余文件已保存。")
+        except REFUSALS as exc:
+            messages.error(request, explain(exc))
         evaluation = _own(member, pk)
+        editable = evaluation.state in (S.DRAFT, S.RETURNED, S.SUPPLEMENT)
     current = [d for d in evaluation.documents.all() if not d.superseded]
-    rows = [(document, [d for d in current if d.document_id == document.pk])
+    rows = [(document, [d for d in current if d.document_id == document.pk], file_errors.get(document.pk, []))
             for document in evaluation.programme.documents.all()]
     return _page(request, evaluation, "evaluation/documents.html", member=member, rows=rows, editable=editable,
-                 upload_form=upload_form, handler_form=handler_form)
+                 handler_form=handler_form, accept=document_validator.accept)
+
+
+def _posted_id(request, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]:
+    """Store every chosen file that passes its checks; return how many, and the refusals by row."""
+    stored, errors = 0, {}
+    for document in evaluation.programme.documents.all():
+        for upload in request.FILES.getlist(f"file_{document.pk}"):
+            try:
+                document_validator(upload)
+            except ValidationError as exc:
+                errors.setdefault(document.pk, []).extend(exc.messages)
+                continue
+            services.evaluation_upload_document(evaluation_id=evaluation.pk, document_id=document.pk, file=upload,
+                                                by=request.user)
+            stored += 1
+    return stored, errors
 
 
 @member_required
@@ -143,8 +181,8 @@ def questionnaire(request, member, pk):
                 messages.success(request, "自评问卷已提交，请耐心等待评价结果。")
                 return redirect("evaluation:detail", pk=pk)
             messages.success(request, "已保存，可稍后继续填写。")
-        except EvaluationError as exc:
-            messages.error(request, str(exc))
+        except REFUSALS as exc:
+            messages.error(request, explain(exc))
         return redirect("evaluation:questionnaire", pk=pk)
     chosen = dict(evaluation.answers.values_list("question_id", "option_id"))
     return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
@@ -158,8 +196,8 @@ def appeal(request, member, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_appeal(evaluation_id=evaluation.pk, by=request.user, **form.cleaned_data)
-        except EvaluationError as exc:
-            messages.error(request, str(exc))
+        except REFUSALS as exc:
+            messages.error(request, explain(exc))
         else:
             messages.success(request, "复议申请已提交，评价办公室将在 10 个工作日内答复。")
         return redirect("evaluation:detail", pk=pk)
@@ -172,10 +210,18 @@ def notices(request):
     return render(request, "evaluation/notices.html", {"evaluations": selectors.under_notice()})
 
 
+# Anonymous uploads of up to 20 MB: a handful per address and hour is plenty for a real objector.
+OBJECTION_RATE = "5/h"
+
+
 def objection(request, pk):
     evaluation = get_object_or_404(Evaluation.objects.select_related("member"), pk=pk, state=S.PUBLIC_NOTICE)
     form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and over_limit(request, group="objection", rate=OBJECTION_RATE):
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         services.objection_submit(evaluation_id=evaluation.pk, **form.cleaned_data)
         messages.success(request, "您的意见已提交评价办公室，感谢您的监督。")
         return redirect("evaluation:notices")

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from evaluation.models import Assignment, Evaluation
 
+from .exceptions import AssignmentRefused
 from .models import Evaluator
-from .services import AssignmentRefused, assignment_create
+from .services import assignment_create
 
 
 @admin.register(Evaluator)

@@ -5,13 +5,10 @@ from django.db import IntegrityError, transaction
 
 from evaluation.models import Assignment, Evaluation
 
+from .exceptions import AssignmentRefused
 from .models import Evaluator
 
 logger = logging.getLogger(__name__)
-
-
-class AssignmentRefused(Exception):
-    pass
 
 
 def assignment_create(*, evaluation: Evaluation, evaluator: Evaluator, by) -> Assignment:

@@ -34,10 +34,13 @@ def assignment(request, pk):
             raw = request.POST.get(f"score{question.pk}", "").strip()
             if raw:
                 try:
-                    scores[question.pk] = (Decimal(raw), request.POST.get(f"comment{question.pk}", "")[:300])
+                    value = Decimal(raw[:20])
                 except InvalidOperation:
+                    value = None
+                if value is None or not value.is_finite():
                     messages.error(request, f"“{question.text}”的评分不是数字。")
                     return redirect("experts:assignment", pk=pk)
+                scores[question.pk] = (value, request.POST.get(f"comment{question.pk}", "")[:300])
         try:
             evaluation_services.assignment_save_scores(
                 assignment_id=assignment.pk, scores=scores, comment=request.POST.get("comment", ""),

@@ -8,6 +8,7 @@ from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
 from . import services
+from .exceptions import MembershipError
 from .models import (
     ArchivedFile,
     Contact,
@@ -131,6 +132,7 @@ PERM = "membership.change_member"
 
 @admin.register(Member)
 class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, MembershipError)
     resource_classes = [MemberResource]
     list_display = ("name", "member_no", "kind", "membership_type", "state", "mobile", "submitted_at")
     list_filter = ("state", "kind", "membership_type")
@@ -177,6 +179,7 @@ def _reject_change(change, *, by, reason):
 
 @admin.register(ProfileChange)
 class ProfileChangeAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, MembershipError)
     list_display = ("member", "name", "credit_code", "decision", "submitted_at")
     list_filter = ("decision",)
     readonly_fields = ("member", "name", "credit_code", "decision", "reason", "submitted_at", "decided_by",

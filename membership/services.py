@@ -15,6 +15,7 @@ from core.notifications import notification_send
 from core.outbox import job_enqueue
 from core.uploads import original_name
 
+from .exceptions import AlreadyDecided, AlreadyRegistered, ContactRefused, MissingReason
 from .models import (
     ArchivedFile,
     Contact,
@@ -51,10 +52,15 @@ def member_register(*, draft: JoinDraft, mobile: str, email: str, password: str)
     Units wait for review; a type that needs no review (individual members) is approved at
     once and goes straight to paying dues. Uploaded files move from the draft to the member.
     """
-    data = draft.data
-    membership_type = MembershipType.objects.get(pk=data["membership_type"])
-    uploads = {u.field: u for u in draft.uploads.all()}
     with transaction.atomic():
+        # A second click (or a second tab) on the last step finds the draft gone or locked:
+        # it waits, then is told the application is in, instead of creating a second account.
+        draft = JoinDraft.objects.select_for_update().filter(pk=draft.pk).first()
+        if draft is None:
+            raise AlreadyRegistered("该入会申请已提交，请使用设置的手机号和密码登录。")
+        data = draft.data
+        membership_type = MembershipType.objects.get(pk=data["membership_type"])
+        uploads = {u.field: u for u in draft.uploads.all()}
         if membership_type.kind == Kind.UNIT:
             unit = data["unit"]
             name, credit_code = unit["name"], unit["credit_code"].upper()
@@ -164,7 +170,7 @@ def member_resubmit(*, member_id: int, by, unit_data: dict, files: dict) -> Memb
 
 def _require(text: str, message: str) -> None:
     if not (text or "").strip():
-        raise ValueError(message)
+        raise MissingReason(message)
 
 
 # --- dues, terms and certificates -----------------------------------------------------
@@ -286,7 +292,7 @@ def profile_change_decide(*, change_id: int, by, accept: bool, reason: str = "")
     with transaction.atomic():
         change = ProfileChange.objects.select_for_update().get(pk=change_id)
         if change.decision != ProfileChange.Decision.PENDING:
-            raise ValueError("该变更已处理。")
+            raise AlreadyDecided("该变更已处理。")
         if accept:
             member = _locked(change.member_id)
             member.name, member.credit_code = change.name, change.credit_code
@@ -318,7 +324,7 @@ def contact_delete(*, member: Member, contact: Contact) -> None:
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=member.pk)
         if contact.is_primary:
-            raise ValueError("主要联系人不能删除，请先将其他联系人设为主要联系人。")
+            raise ContactRefused("主要联系人不能删除，请先将其他联系人设为主要联系人。")
         contact.delete()
 
 

@@ -11,6 +11,7 @@ from core.downloads import file_response
 from payments.views import invoice_info
 
 from . import selectors, services
+from .exceptions import MembershipError
 from .forms import ContactEditForm, ProfileForm, UnitForm
 from .models import Member, MembershipTerm
 
@@ -144,7 +145,7 @@ def contact_delete(request, member, pk):
     contact = get_object_or_404(member.contacts, pk=pk)
     try:
         services.contact_delete(member=member, contact=contact)
-    except ValueError as exc:
+    except MembershipError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "联系人已删除。")

@@ -17,9 +17,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from core.ratelimits import TOO_MANY, over_limit
 from core.uploads import original_name
 
 from . import services
+from .exceptions import AlreadyRegistered
 from .forms import AccountForm, CategoryForm, ContactForm, GuideForm, PersonForm, UnitForm
 from .models import DraftUpload, JoinDraft, Kind, MembershipType
 
@@ -92,10 +94,17 @@ def join(request):
     return redirect("membership:join_step", step=CATEGORY.key)
 
 
+# Steps whose validation tells whether a mobile, email, ID number or credit code is
+# registered: limited per address so they cannot be used to enumerate members.
+REVEALING_STEPS = {"unit", "person", "contact", "account"}
+REVEALING_RATE = "30/h"
+
+
 def join_step(request, step: str):
     if request.user.is_authenticated and hasattr(request.user, "member"):
         return redirect("membership:centre")
-    draft = _draft(request, create=True)
+    # A visitor who only looks costs no row: the draft is created by the first POST.
+    draft = _draft(request, create=request.method == "POST") or JoinDraft(data={})
     steps = _steps(draft)
     current = next((s for s in steps if s.key == step and s.form), None)
     if current is None:
@@ -105,11 +114,17 @@ def join_step(request, step: str):
         if earlier.key not in completed:
             return redirect("membership:join_step", step=earlier.key)
 
-    staged = {u.field: u.original_name for u in draft.uploads.all()}
+    staged = {u.field: u.original_name for u in draft.uploads.all()} if draft.pk else {}
     kwargs = {"staged": staged} if getattr(current.form, "upload_fields", ()) else {}
     initial = draft.data.get(f"{current.key}_raw") or draft.data.get(current.key) or {}
     if request.method == "POST":
         form = current.form(request.POST, request.FILES, initial=initial, **kwargs)
+        if current.key in REVEALING_STEPS and over_limit(request, group="join", rate=REVEALING_RATE):
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, TOO_MANY)
+            return render(request, "membership/join_step.html", _context(form, current, steps, completed, draft,
+                                                                          kwargs))
         valid = form.is_valid()
         with transaction.atomic():
             _stage_uploads(draft, form)
@@ -131,11 +146,16 @@ def join_step(request, step: str):
             form.show_staged({u.field: u.original_name for u in draft.uploads.all()})
     else:
         form = current.form(initial=initial, **kwargs)
-    return render(request, "membership/join_step.html", {
+    return render(request, "membership/join_step.html", _context(form, current, steps, completed, draft, kwargs))
+
+
+def _context(form, current, steps, completed, draft, kwargs) -> dict:
+    return {
         "form": form, "step": current, "progress": _progress(steps, current.key, completed),
-        "is_first": current is CATEGORY, "types": MembershipType.objects.filter(is_active=True).order_by("-kind", "position"),  # units first
+        "is_first": current is CATEGORY,
+        "types": MembershipType.objects.filter(is_active=True).order_by("-kind", "position"),  # units first
         "multipart": bool(kwargs), "kind": draft.data.get("kind"),
-    })
+    }
 
 
 def _save_step(draft: JoinDraft, step: Step, form, steps) -> None:
@@ -154,8 +174,13 @@ def _save_step(draft: JoinDraft, step: Step, form, steps) -> None:
 
 
 def _finish(request, draft: JoinDraft, form):
-    member = services.member_register(draft=draft, mobile=form.cleaned_data["mobile"],
-                                      email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+    try:
+        member = services.member_register(draft=draft, mobile=form.cleaned_data["mobile"],
+                                          email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+    except AlreadyRegistered as exc:
+        request.session.pop(SESSION_KEY, None)
+        messages.info(request, str(exc))
+        return redirect("account_login")
     request.session.pop(SESSION_KEY, None)
     login(request, member.user, backend="allauth.account.auth_backends.AuthenticationBackend")
     if member.is_unit:

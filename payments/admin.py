@@ -91,6 +91,7 @@ def _issue_now(invoice, *, by, reason):
 
 @admin.register(Invoice)
 class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
     list_display = ("__str__", "title", "amount", "state", "due_on", "issued_at", "has_official")
     list_filter = ("state", "due_on")
     search_fields = ("number", "title", "tax_id", "order__out_trade_no")

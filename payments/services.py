@@ -132,12 +132,16 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
     """
     conf = wechat.config()
     transaction_id = resource.get("transaction_id") or ""
+    if not isinstance(transaction_id, str):
+        transaction_id = ""
     if resource.get("trade_state") != "SUCCESS":
         return "ignored"  # NOTPAY, USERPAYING... nothing has happened yet
+    # Signed does not mean well-formed: a field of the wrong type is a mismatch, not a crash.
+    amount = resource.get("amount") if isinstance(resource.get("amount"), dict) else {}
     checks = [
         (PaymentAnomaly.Kind.MCHID, resource.get("mchid") == conf.mchid),
         (PaymentAnomaly.Kind.APPID, resource.get("appid") == conf.appid),
-        (PaymentAnomaly.Kind.CURRENCY, (resource.get("amount") or {}).get("currency") == "CNY"),
+        (PaymentAnomaly.Kind.CURRENCY, amount.get("currency") == "CNY"),
     ]
     with transaction.atomic():
         order = _locked_with_payable(Order.objects.filter(out_trade_no=str(resource.get("out_trade_no") or ""))
@@ -149,7 +153,8 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
             transaction_id=transaction_id
         ).exists():
             return "duplicate"
-        checks.append((PaymentAnomaly.Kind.AMOUNT, (resource.get("amount") or {}).get("total") == order.amount_fen))
+        total = amount.get("total")
+        checks.append((PaymentAnomaly.Kind.AMOUNT, type(total) is int and total == order.amount_fen))
         failed = [kind for kind, ok in checks if not ok]
         if not transaction_id:
             failed.append(PaymentAnomaly.Kind.NOT_SUCCESS)

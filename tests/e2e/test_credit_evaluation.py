@@ -50,13 +50,12 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
     for box in browser.find_elements(By.NAME, "declarations"):
         click(browser, box)
     submit(browser, "我已阅读并同意，马上申请")
+    # Files chosen in every row go up with one press of 提交.
     for document in programme.documents.all():
         row = wait_for(browser, f"tr[data-document='{document.name}']")
-        row.find_element(By.NAME, "file").send_keys(temp_file(f"{document.name}.pdf", pdf_bytes()))
-        click(browser, row.find_element(By.XPATH, ".//button[normalize-space()='上传']"))
-        wait_text(browser, f"tr[data-document='{document.name}']", f"{document.name}.pdf")
+        row.find_element(By.NAME, f"file_{document.pk}").send_keys(temp_file(f"{document.name}.pdf", pdf_bytes()))
     fill(browser, {"handler_name": "苏经办", "handler_mobile": "13711112222"})
-    submit(browser, "提交申报")
+    submit(browser, "提交")
     wait_text(browser, "[data-testid=evaluation-state]", "待受理")
     evaluation = Evaluation.objects.get(member=member)
 

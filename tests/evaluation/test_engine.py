@@ -10,7 +10,7 @@ from django_fsm_log.models import StateLog
 from core.models import Message
 from evaluation import services
 from evaluation.deadlines import act_on_clocks, expire_results, remind_office
-from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible
+from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
 from evaluation.grades import grade_for
 from evaluation.models import Deadline, Evaluation, Objection, SubmittedDocument
 from experts.services import AssignmentRefused, assignment_create
@@ -253,7 +253,7 @@ def test_published_results_expire_when_validity_ends_and_may_be_extended_once():
     evaluation.refresh_from_db()
     end = evaluation.valid_until
     services.evaluation_extend(evaluation_id=evaluation.pk, months=6, reason="疫情原因延期续评", by=h.office())
-    with pytest.raises(ValueError, match="只能延期一次"):
+    with pytest.raises(ResultChangeRefused, match="只能延期一次"):
         services.evaluation_extend(evaluation_id=evaluation.pk, months=1, reason="再次", by=h.office())
     evaluation.refresh_from_db()
     assert expire_results(h.day_after(end)) == 0
@@ -279,7 +279,7 @@ def test_downgrade_and_revoke_need_reasons_and_a_lower_grade():
     evaluation = h.under_notice()
     act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
     evaluation.refresh_from_db()
-    with pytest.raises(ValueError):
+    with pytest.raises(ResultChangeRefused):
         services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="AAA", reason="x", by=h.office())
     evaluation = services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规",
                                                by=h.office())

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from core.downloads import file_url
-from evaluation import services
+from evaluation import services, views
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation
 from experts.services import assignment_create
@@ -33,14 +33,18 @@ def test_an_institution_applies_uploads_and_submits_through_its_pages(client):
     assert response["Location"] == reverse("evaluation:documents", args=[evaluation.pk])
 
     url = reverse("evaluation:documents", args=[evaluation.pk])
-    bad = client.post(url, {"action": "upload", "document": programme.documents.first().pk,
-                            "file": upload("申报表.pdf", b"<html>not a pdf</html>")})
-    assert "不是有效的 PDF 文件" in bad.content.decode()
+    first, *others = programme.documents.all()
+    bad = client.post(url, {"action": "upload", f"file_{first.pk}": upload("申报表.pdf", b"<html>not a pdf</html>"),
+                            f"file_{others[0].pk}": upload("好文件.pdf", pdf_bytes())})
+    html = bad.content.decode()
+    assert "不是有效的 PDF 文件" in html.split(f'data-document="{first.name}"')[1].split("</tr>")[0]
+    assert evaluation.documents.get().original_name == "好文件.pdf"  # the good file of the same press is kept
     missing = client.post(url, {"action": "submit", "handler_name": "王经办", "handler_mobile": "13700000000"}, follow=True)
     assert "请上传：" in missing.content.decode()
-    for document in programme.documents.all():
-        client.post(url, {"action": "upload", "document": document.pk, "file": upload(f"{document.name}.pdf", pdf_bytes())})
-    response = client.post(url, {"action": "submit", "handler_name": "王经办", "handler_mobile": "13700000000"}, follow=True)
+    # One press of 提交 keeps every chosen file and submits.
+    chosen = {f"file_{d.pk}": upload(f"{d.name}.pdf", pdf_bytes()) for d in programme.documents.all()}
+    response = client.post(url, {"action": "submit", "handler_name": "王经办", "handler_mobile": "13700000000",
+                                 **chosen}, follow=True)
     html = response.content.decode()
     assert "待受理" in html and "受理（10个工作日）" in html
     evaluation.refresh_from_db()
@@ -168,3 +172,16 @@ def test_the_certificate_and_plaque_carry_the_name_grade_and_number(django_captu
             text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
         assert evaluation.member.name in text and evaluation.grade in text and evaluation.certificate_no in text
     assert dt.date.today() < evaluation.valid_until
+
+
+def test_anonymous_objections_are_rate_limited_per_address(client):
+    evaluation = h.under_notice()
+    url = reverse("evaluation:objection", args=[evaluation.pk])
+    allowed = int(views.OBJECTION_RATE.split("/")[0])
+    for n in range(allowed):
+        client.post(url, {"name": f"公众{n}", "contact": "13600000000", "text": "异议"})
+    html = client.post(url, {"name": "公众X", "contact": "13600000000", "text": "异议"}).content.decode()
+    assert "操作过于频繁" in html
+    assert evaluation.objections.count() == allowed
+    client.post(url, {"name": "另一地址", "contact": "13600000000", "text": "异议"}, REMOTE_ADDR="10.0.0.8")
+    assert evaluation.objections.count() == allowed + 1

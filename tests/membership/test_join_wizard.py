@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from membership.models import Contact, DraftUpload, Member, UnitProfile
+from membership import wizard
+from membership.models import Contact, DraftUpload, JoinDraft, Member, UnitProfile
 from tests.accounts.factories import UserFactory
 from tests.core.files import jpeg_bytes, pdf_bytes, png_bytes, upload
 from tests.membership.factories import IndividualTypeFactory, UnitMemberFactory, UnitTypeFactory, credit_code, id_number
@@ -170,3 +171,27 @@ def test_abandoned_drafts_are_purged_after_30_days_with_their_files(client):
     assert join_drafts_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
     assert not JoinDraft.objects.exists()
     assert not stored.storage.exists(stored.name)
+
+
+def test_looking_at_the_wizard_creates_no_draft(client):
+    UnitTypeFactory()
+    for _ in range(3):
+        assert client.get(step("category")).status_code == 200
+    assert not JoinDraft.objects.exists()
+    client.post(step("category"), {"membership_type": UnitTypeFactory().pk})
+    assert JoinDraft.objects.count() == 1
+
+
+def test_registration_checks_are_rate_limited_per_address(client):
+    existing = UnitMemberFactory()
+    _through_guide(client, UnitTypeFactory())
+    allowed = int(wizard.REVEALING_RATE.split("/")[0])
+    for _ in range(allowed):
+        html = client.post(step("unit"), {**UNIT, "credit_code": existing.credit_code}).content.decode()
+        assert "该统一社会信用代码已注册会员" in html
+    html = client.post(step("unit"), {**UNIT, "credit_code": existing.credit_code}).content.decode()
+    assert "操作过于频繁" in html
+    assert "已注册" not in html  # over the limit, nothing is revealed
+    # Another address is not affected.
+    other = client.post(step("unit"), {**UNIT, "credit_code": existing.credit_code}, REMOTE_ADDR="10.0.0.9")
+    assert "操作过于频繁" not in other.content.decode()

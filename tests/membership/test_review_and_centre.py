@@ -9,6 +9,7 @@ from django_fsm_log.models import StateLog
 
 from core.downloads import file_url
 from membership import services
+from membership.exceptions import AlreadyDecided
 from membership.models import ArchivedFile, Contact, Member, MembershipTerm, ProfileChange
 from payments.exceptions import NothingToPay
 from payments.models import Order
@@ -216,7 +217,7 @@ def test_changing_the_registered_name_goes_to_review_other_details_apply_at_once
     services.profile_change_decide(change_id=change.pk, by=staff_in("会员部"), accept=True)
     member.refresh_from_db()
     assert member.name == "新名称口腔医院有限公司"
-    with pytest.raises(ValueError):
+    with pytest.raises(AlreadyDecided):
         services.profile_change_decide(change_id=change.pk, by=None, accept=False)
 
 

@@ -198,3 +198,12 @@ def test_two_notifications_at_once_pay_once(resource, order):
     assert Invoice.objects.count() == 1
     assert MembershipTerm.objects.count() == 1
     assert not PaymentAnomaly.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["12000", {"total": "12000", "currency": "CNY"}, {"total": 1.2e4, "currency": "CNY"},
+                                    None, ["x"]])
+def test_a_signed_notification_with_a_malformed_amount_is_an_anomaly_answered_2xx(client, order, resource, amount):
+    resource = {**resource, "amount": amount}
+    assert post_notification(client, resource).status_code == 204  # WeChat stops retrying
+    _nothing_changed(order)
+    assert PaymentAnomaly.objects.filter(order=order, kind__in=["amount", "currency"]).exists()
