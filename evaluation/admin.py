@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
-from import_export.admin import ExportMixin
 
+from core.admin_exports import CheckedExportMixin
 from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
@@ -154,7 +154,7 @@ def _comment(name):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
     list_filter = ("state", "programme", "grade")
     search_fields = ("member__name", "member__credit_code", "certificate_no")

@@ -14,7 +14,7 @@ class EvaluationConfig(AppConfig):
             "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
             "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
-            "evaluation.view_questionscore",
+            "evaluation.view_questionscore", "evaluation.export_evaluation",
         ],
     }
 

@@ -205,6 +205,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "评价"
         verbose_name_plural = "评价"
+        permissions = [("export_evaluation", "可导出评价")]
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "programme"])]
         constraints = [
@@ -547,6 +548,7 @@ class Assignment(models.Model):
     class State(models.TextChoices):
         ASSIGNED = "assigned", "评分中"
         SUBMITTED = "submitted", "已提交"
+        RECUSED = "recused", "已回避"
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="assignments")
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments",
@@ -557,6 +559,8 @@ class Assignment(models.Model):
     comment = models.TextField("评价意见", blank=True)
     total = models.DecimalField("得分（百分制）", max_digits=6, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    recused_at = models.DateTimeField("回避时间", null=True, blank=True)
+    recused_reason = models.TextField("回避原因", blank=True)
 
     class Meta:
         verbose_name = "评价指派"

@@ -4,7 +4,9 @@ from .models import Assignment, Evaluation
 
 
 def is_assigned_evaluator(*, user, evaluation: Evaluation) -> bool:
-    return user.is_authenticated and Assignment.objects.filter(evaluation=evaluation, evaluator=user).exists()
+    """Assigned and not recused: a conflict found later ends access at once."""
+    return user.is_authenticated and Assignment.objects.filter(evaluation=evaluation, evaluator=user).exclude(
+        state=Assignment.State.RECUSED).exists()
 
 
 def evaluations_of(*, member) -> QuerySet[Evaluation]:
@@ -17,7 +19,7 @@ def evaluation_for_member(*, member, pk: int) -> Evaluation | None:
 
 
 def assignments_of(*, user) -> QuerySet[Assignment]:
-    return (Assignment.objects.filter(evaluator=user)
+    return (Assignment.objects.filter(evaluator=user).exclude(state=Assignment.State.RECUSED)
             .select_related("evaluation__member", "evaluation__programme")
             .prefetch_related("evaluation__deadlines"))
 

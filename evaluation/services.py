@@ -506,3 +506,19 @@ def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decima
             assignment.state, assignment.submitted_at = Assignment.State.SUBMITTED, timezone.now()
         assignment.save()
     return assignment
+
+
+def assignment_recuse(*, assignment_id: int, reason: str, by) -> Assignment:
+    """End an assignment because of a conflict of interest found after it was made. It stays
+    on record as recused (with its scores, excluded from the result) and the evaluator loses
+    access to the evaluation and its files at once."""
+    _require(reason, "请填写回避原因。")
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+        if assignment.state == Assignment.State.RECUSED:
+            return assignment
+        assignment.state = Assignment.State.RECUSED
+        assignment.recused_at, assignment.recused_reason = timezone.now(), reason
+        assignment.save(update_fields=["state", "recused_at", "recused_reason"])
+    logger.info("assignment %s recused by %s: %s", assignment.pk, getattr(by, "pk", None), reason)
+    return assignment

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -8,7 +9,7 @@ from evaluation.models import Assignment, Evaluation
 
 from .exceptions import AssignmentRefused
 from .models import Evaluator
-from .services import assignment_create
+from .services import assignment_create, evaluator_recheck_conflicts
 
 
 @admin.register(Evaluator)
@@ -17,6 +18,12 @@ class EvaluatorAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "organisation", "employer_name", "user__mobile")
     autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for assignment in evaluator_recheck_conflicts(evaluator=obj, by=request.user):
+            messages.warning(request, f"{obj.name} 与 {assignment.evaluation.member.name} 存在利益冲突，"
+                                      "已终止该评价指派（记录为“已回避”），其访问权限即时取消。")
 
 
 class AssignmentForm(forms.Form):
@@ -36,6 +43,8 @@ class AssignmentAdmin(admin.ModelAdmin):
                        "submitted_at")
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = AssignmentForm(request.POST or None, initial={"evaluation": request.GET.get("evaluation")})
         if request.method == "POST" and form.is_valid():
             try:

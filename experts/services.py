@@ -3,6 +3,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from evaluation import services as evaluation_services
 from evaluation.models import Assignment, Evaluation
 
 from .exceptions import AssignmentRefused
@@ -24,3 +25,17 @@ def assignment_create(*, evaluation: Evaluation, evaluator: Evaluator, by) -> As
         raise AssignmentRefused(f"{evaluator.name} 已被指派到该评价。") from None
     logger.info("evaluator %s assigned to evaluation %s", evaluator.pk, evaluation.pk)
     return assignment
+
+
+def evaluator_recheck_conflicts(*, evaluator: Evaluator, by) -> list[Assignment]:
+    """After the office changes what is known about an evaluator (a new employer, say), end
+    every open assignment that now conflicts: recused, on record, access gone."""
+    ended = []
+    open_assignments = (Assignment.objects.filter(evaluator=evaluator.user)
+                        .exclude(state=Assignment.State.RECUSED).select_related("evaluation__member"))
+    for assignment in open_assignments:
+        if evaluator.conflicts_with(assignment.evaluation.member):
+            ended.append(evaluation_services.assignment_recuse(
+                assignment_id=assignment.pk, by=by,
+                reason=f"{evaluator.name} 任职于参评机构 {assignment.evaluation.member.name}，须回避。"))
+    return ended

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
-from import_export.admin import ExportMixin
 
+from core.admin_exports import CheckedExportMixin
 from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
@@ -131,7 +131,7 @@ PERM = "membership.change_member"
 
 
 @admin.register(Member)
-class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, MembershipError)
     resource_classes = [MemberResource]
     list_display = ("name", "member_no", "kind", "membership_type", "state", "mobile", "submitted_at")
@@ -192,7 +192,7 @@ class ProfileChangeAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAd
 
 
 @admin.register(MembershipTerm)
-class MembershipTermAdmin(RecordAdminMixin, ExportMixin, admin.ModelAdmin):
+class MembershipTermAdmin(RecordAdminMixin, CheckedExportMixin, admin.ModelAdmin):
     list_display = ("certificate_no", "member", "start", "end", "has_certificate")
     search_fields = ("certificate_no", "member__name", "member__member_no")
     list_filter = ("end",)

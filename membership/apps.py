@@ -10,7 +10,7 @@ class MembershipConfig(AppConfig):
             "membership.add_membershiptype", "membership.change_membershiptype", "membership.view_contact",
             "membership.change_contact", "membership.view_membershipterm", "membership.view_profilechange",
             "membership.change_profilechange", "membership.view_unitprofile", "membership.view_individualprofile",
-            "membership.view_archivedfile",
+            "membership.view_archivedfile", "membership.export_member", "membership.export_membershipterm",
         ],
         "finance": ["membership.view_member", "membership.view_membershipterm"],
     }

@@ -68,6 +68,7 @@ class Member(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "会员"
         verbose_name_plural = "会员"
+        permissions = [("export_member", "可导出会员")]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""),
@@ -181,8 +182,6 @@ class Member(ConcurrentTransitionMixin, models.Model):
 
         member_dues_paid(member_id=self.pk, order=order, by=by)
 
-    def can_view_file(self, user, field_name) -> bool:
-        return user.pk == self.user_id or user.has_perm("membership.view_member")
 
 
 class UnitProfile(models.Model):
@@ -216,7 +215,8 @@ class UnitProfile(models.Model):
         return str(self.member)
 
     def can_view_file(self, user, field_name) -> bool:
-        return self.member.can_view_file(user, field_name)
+        # Licences are for the reviewers (会员部), not for every role that sees members.
+        return user.pk == self.member.user_id or user.has_perm("membership.view_unitprofile")
 
     def download_name(self, field_name) -> str:
         return getattr(self, f"{field_name}_name") or field_name
@@ -244,7 +244,7 @@ class IndividualProfile(models.Model):
         return str(self.member)
 
     def can_view_file(self, user, field_name) -> bool:
-        return self.member.can_view_file(user, field_name)
+        return user.pk == self.member.user_id or user.has_perm("membership.view_individualprofile")
 
     def download_name(self, field_name) -> str:
         return self.photo_name or "photo"
@@ -287,6 +287,7 @@ class MembershipTerm(models.Model):
     class Meta:
         verbose_name = "会员期"
         verbose_name_plural = "会员期"
+        permissions = [("export_membershipterm", "可导出会员期")]
         ordering = ["-end"]
         indexes = [models.Index(fields=["end"])]
 
@@ -297,7 +298,7 @@ class MembershipTerm(models.Model):
         return self.start <= today <= self.end
 
     def can_view_file(self, user, field_name) -> bool:
-        return self.member.can_view_file(user, field_name)
+        return user.pk == self.member.user_id or user.has_perm("membership.view_membershipterm")
 
     def download_name(self, field_name) -> str:
         return f"会员证书{self.certificate_no}.pdf"
@@ -381,7 +382,7 @@ class ArchivedFile(models.Model):
         return f"{self.field}: {self.original_name}"
 
     def can_view_file(self, user, field_name) -> bool:
-        return self.member.can_view_file(user, field_name)
+        return user.pk == self.member.user_id or user.has_perm("membership.view_archivedfile")
 
     def download_name(self, field_name) -> str:
         return self.original_name

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
-from import_export.admin import ExportMixin
 
+from core.admin_exports import CheckedExportMixin
 from core.admin_records import RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
@@ -54,7 +54,7 @@ def _close(order, *, by, reason):
 
 
 @admin.register(Order)
-class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
     list_display = ("out_trade_no", "description", "payer", "amount", "state_badge", "method", "flag",
                     "created_at", "paid_at")
@@ -90,7 +90,7 @@ def _issue_now(invoice, *, by, reason):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, ExportMixin, admin.ModelAdmin):
+class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
     list_display = ("__str__", "title", "amount", "state", "due_on", "issued_at", "has_official")
     list_filter = ("state", "due_on")

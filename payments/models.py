@@ -58,6 +58,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "订单"
         verbose_name_plural = "订单"
+        permissions = [("export_order", "可导出订单")]
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
@@ -251,6 +252,7 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "发票"
         verbose_name_plural = "发票"
+        permissions = [("export_invoice", "可导出发票")]
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

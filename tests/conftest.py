@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
 
 from core import sms
 from tests.accounts.factories import UserFactory
@@ -31,3 +34,14 @@ def _clear_cache():
         return
     # Delete only the test prefix's keys: FLUSHDB would take a developer's other data too.
     cache.delete_pattern("*")  # django-redis: only keys under this profile's prefix
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once per module inside a transaction that is rolled back after
+    the module's last test (each test still runs in its own savepoint on top of it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)

@@ -283,6 +283,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Exports need the per-model "export_<model>" permission (and the view permission; see
+# core.admin_exports), granted to roles explicitly.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
 # --- Project --------------------------------------------------------------------------
 SITE_NAME = env.str("SITE_NAME", default="中国非公立医疗机构协会口腔分会")
 SITE_ICP = env.str("SITE_ICP", default="京ICP备00000000号")

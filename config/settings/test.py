@@ -1,5 +1,6 @@
 """Test profile: the same services as the environment names (PostgreSQL and Redis in CI),
 with fast hashing, in-memory mail and SMS outboxes, and tasks run in-process."""
+import os
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 
 if REDIS_URL:
-    CACHES["default"]["KEY_PREFIX"] = "portal-test"
+    # One prefix per pytest-xdist worker: tests that clear rate-limit counters never reach
+    # into another worker's.
+    CACHES["default"]["KEY_PREFIX"] = "portal-test" + os.environ.get("PYTEST_XDIST_WORKER", "")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

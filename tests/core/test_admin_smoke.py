@@ -1,18 +1,11 @@
 """Every admin page staff use renders with the demo data in it."""
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
 
 
 def test_every_changelist_and_change_page_renders_for_the_superuser(client, demo):
