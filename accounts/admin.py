@@ -36,3 +36,14 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
+    actions = ["deactivate"]
+
+    # Accounts are deactivated, never deleted: their decisions in the logs, their messages and
+    # everything they submitted keep pointing at them (001 §18(九)).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="停用所选账号（不能登录，记录保留）", permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(request, f"已停用 {count} 个账号；其操作记录和提交的材料均保留。")

@@ -50,7 +50,7 @@ class Message(models.Model):
     """An in-site message (站内消息) in a user's inbox."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", verbose_name="收件人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages", verbose_name="收件人"
     )
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")

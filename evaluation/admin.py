@@ -26,6 +26,7 @@ from .models import (
     Question,
     Section,
     SubmittedDocument,
+    SupersededFile,
 )
 
 S = Evaluation.State
@@ -125,6 +126,19 @@ class ReadOnlyInline(admin.StackedInline):
         return False
 
 
+class SupersededFileInline(ReadOnlyInline):
+    model = SupersededFile
+    fields = ("field", "link", "reason", "replaced_at", "replaced_by")
+    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description="文件")
+    def link(self, obj):
+        return admin_file_link(obj, "file", "下载")
+
+
 class AppealInline(ReadOnlyInline):
     model = Appeal
     fields = ("reasons", "submitted_at", "answer", "answered_at")
@@ -162,9 +176,10 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
     readonly_fields = ("programme", "member", "state", "agreed_at", "declarations", "handler_name", "handler_mobile",
                        "office_comment", "submitted_at", "fee", "self_score", "score", "grade", "report_link",
                        "report_revised", "meetings_held", "certificate_no", "published_at", "valid_until", "extended",
-                       "final_report_link", "revoke_reason", "assign_link")
+                       "extension_reason", "notice_status", "final_report_link", "revoke_reason", "assign_link")
     fields = readonly_fields
-    inlines = [SubmittedDocumentInline, DeadlineInline, AppealInline, MeetingInline, ObjectionInline, StateLogInline]
+    inlines = [SubmittedDocumentInline, DeadlineInline, AppealInline, MeetingInline, ObjectionInline,
+               SupersededFileInline, StateLogInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
         AdminTransition("accept", "受理", lambda e, *, by, reason: services.evaluation_accept(evaluation_id=e.pk, by=by),
@@ -204,6 +219,15 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
         late = clock.due_on < timezone.localdate()
         return format_html('<span style="color:{}">{} {}{}</span>', "#ba2121" if late else "inherit",
                            clock.get_kind_display().split("（")[0], f"{clock.due_on:%m-%d}", "（逾期）" if late else "")
+
+    @admin.display(description="公示情况")
+    def notice_status(self, obj):
+        if obj.state != S.PUBLIC_NOTICE:
+            return "—"
+        pending = obj.objections.filter(decision=Objection.Decision.PENDING).count()
+        if services.notice_held(obj):
+            return f"公示期已满，因 {pending} 件待处理异议暂缓发布：处理完最后一件异议（不成立）后自动发布。"
+        return f"公示中，待处理异议 {pending} 件。"
 
     @admin.display(description="评价报告")
     def report_link(self, obj):

@@ -14,17 +14,18 @@ class EvaluationConfig(AppConfig):
             "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
             "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
-            "evaluation.view_questionscore", "evaluation.export_evaluation",
+            "evaluation.view_questionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
         ],
     }
 
     def ready(self):
         from core.downloads import register_downloadable
 
-        from .models import Appeal, Evaluation, Objection, ProgrammeDocument, SubmittedDocument
+        from .models import Appeal, Evaluation, Objection, ProgrammeDocument, SubmittedDocument, SupersededFile
 
         register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report"])
         register_downloadable(SubmittedDocument, ["file"])
         register_downloadable(ProgrammeDocument, ["template"])
         register_downloadable(Appeal, ["attachment"])
         register_downloadable(Objection, ["attachment"])
+        register_downloadable(SupersededFile, ["file"])

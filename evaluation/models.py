@@ -195,6 +195,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
     extended = models.BooleanField("已延期", default=False)
+    extension_reason = models.TextField("延期原因", blank=True)
     certificate = models.FileField("证书", upload_to=RandomUploadPath("evaluation/certificates"), blank=True)
     plaque = models.FileField("铭牌", upload_to=RandomUploadPath("evaluation/plaques"), blank=True)
     final_report = models.FileField("最终评价报告", upload_to=RandomUploadPath("evaluation/final-reports"),
@@ -345,6 +346,13 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED, conditions=[lambda e: not e.extended])
+    def extend(self, *, valid_until, reason: str, by=None, description=None):
+        """The one extension (延期续评) of at most 6 months, on a written reason kept with it."""
+        self.valid_until, self.extended, self.extension_reason = valid_until, True, reason
+
+    @fsm_log_by
+    @fsm_log_description
     @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED)
     def expire(self, *, by=None, description=None):
         """Validity ended without renewal."""
@@ -387,6 +395,33 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def download_name(self, field_name) -> str:
         names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告"}
         return f"{self.member.name}{names.get(field_name, field_name)}.pdf"
+
+
+class SupersededFile(models.Model):
+    """A file of the evaluation that a later one replaced (a revised report, a reissued
+    certificate after a downgrade): kept as history, never deleted (001 §18(九))."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="superseded_files")
+    field = models.CharField("项目", max_length=30)
+    file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/superseded"))
+    reason = models.CharField("替换原因", max_length=200)
+    replaced_at = models.DateTimeField("替换时间", auto_now_add=True)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="操作人")
+
+    class Meta:
+        verbose_name = "历史文件"
+        verbose_name_plural = "历史文件"
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self):
+        return f"{self.evaluation} {self.field}（{self.replaced_at:%Y-%m-%d}）"
+
+    def can_view_file(self, user, field_name) -> bool:
+        return user.has_perm("evaluation.view_evaluation")
+
+    def download_name(self, field_name) -> str:
+        return f"{self.evaluation.member.name}{self.field}-{self.replaced_at:%Y%m%d}.pdf"
 
 
 class SubmittedDocument(models.Model):

@@ -41,6 +41,7 @@ from .models import (
     Question,
     QuestionScore,
     SubmittedDocument,
+    SupersededFile,
 )
 
 logger = logging.getLogger(__name__)
@@ -339,6 +340,7 @@ def evaluation_answer_appeal(*, evaluation_id: int, answer: str, revised_report=
         if revised_report is not None:
             if evaluation.report_revised:
                 raise AppealRefused("评价报告仅可修订一次。")
+            _keep_superseded(evaluation, "report", "复议后修订评价报告", by)
             evaluation.report.save(f"report-{evaluation.pk}-revised.pdf", revised_report, save=False)
             evaluation.report_revised = True
         appeal = Appeal.objects.select_for_update().get(evaluation=evaluation)
@@ -395,7 +397,19 @@ def objection_decide(*, objection_id: int, upheld: bool, reason: str, by) -> Obj
             evaluation.uphold_objection(by=by, description=f"公示异议成立：{reason[:150]}")
             evaluation.save()
             _meet_clock(evaluation, K.NOTICE)
+        elif notice_held(evaluation) and not evaluation.objections.filter(decision=Objection.Decision.PENDING).exists():
+            # The notice ran its 7 working days while this objection was pending: with the last
+            # one dismissed, nothing holds the result any more.
+            evaluation_publish(evaluation=evaluation, by=by)
+    logger.info("objection %s decided by %s: %s", objection.pk, getattr(by, "pk", None), objection.decision)
     return objection
+
+
+def notice_held(evaluation: Evaluation) -> bool:
+    """Under notice past its 7 working days, held only by pending objections."""
+    notice = evaluation.deadlines.filter(kind=K.NOTICE).first()
+    return (evaluation.state == Evaluation.State.PUBLIC_NOTICE and notice is not None and notice.met_at is None
+            and notice.due_on < timezone.localdate())
 
 
 def evaluation_publish(*, evaluation: Evaluation, by=None) -> Evaluation:
@@ -437,7 +451,10 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
         order = dict(evaluation.programme.grade_bands.values_list("grade", "min_score"))
         if grade not in order or order[grade] >= order.get(evaluation.grade, Decimal(101)):
             raise ResultChangeRefused("降级后的等级必须低于当前等级。")
+        previous = evaluation.grade
         evaluation.downgrade(grade=grade, reason=reason, by=by, description=f"降为 {grade}：{reason[:150]}")
+        for field in ("certificate", "plaque"):
+            _keep_superseded(evaluation, field, f"由 {previous} 降为 {grade}，证书重新制作", by)
         evaluation.certificate = evaluation.plaque = ""
         evaluation.save()
         _enqueue_certificates(evaluation.pk)
@@ -456,7 +473,7 @@ def evaluation_revoke(*, evaluation_id: int, reason: str, by) -> Evaluation:
 
 
 def evaluation_extend(*, evaluation_id: int, months: int, reason: str, by) -> Evaluation:
-    """One extension of at most 6 months on a written reason."""
+    """One extension of at most 6 months on a written reason, kept on the record and in the log."""
     _require(reason, "请填写延期原因。")
     if not 1 <= months <= RENEWAL_MONTHS:
         raise ResultChangeRefused("延期时间为 1 至 6 个月。")
@@ -464,11 +481,20 @@ def evaluation_extend(*, evaluation_id: int, months: int, reason: str, by) -> Ev
         evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.PUBLISHED or evaluation.extended:
             raise ResultChangeRefused("每项评价结果只能延期一次。")
-        evaluation.valid_until += relativedelta(months=months)
-        evaluation.extended = True
-        evaluation.save(update_fields=["valid_until", "extended"])
+        valid_until = evaluation.valid_until + relativedelta(months=months)
+        evaluation.extend(valid_until=valid_until, reason=reason, by=by,
+                          description=f"延期 {months} 个月至 {valid_until:%Y-%m-%d}：{reason[:150]}")
+        evaluation.save()
     logger.info("evaluation %s extended by %s months by %s", evaluation.pk, months, by.pk)
     return evaluation
+
+
+def _keep_superseded(evaluation: Evaluation, field: str, reason: str, by) -> None:
+    """Before a file of the evaluation is replaced or cleared, keep the old one as history."""
+    current = getattr(evaluation, field)
+    if current:
+        SupersededFile.objects.create(evaluation=evaluation, field=evaluation._meta.get_field(field).verbose_name,
+                                      file=current.name, reason=reason, replaced_by=by)
 
 
 # --- evaluators -------------------------------------------------------------------------

@@ -59,3 +59,23 @@ def test_membership_staff_can_view_users_in_the_admin_but_not_calendar(client):
     client.post("/accounts/login/", {"login": staff.mobile, "password": PASSWORD})
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get("/admin/core/calendaroverride/").status_code == 403
+
+
+def test_accounts_are_deactivated_never_deleted_and_keep_their_records(client):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from core.notifications import notification_send
+
+    staff = User.objects.create_superuser(mobile="13800009999", email="root@example.cn", password="x-Strong-2026")
+    leaver = User.objects.create_user(mobile="13800008888", email="leaver@example.cn", password="x-Strong-2026",
+                                      is_staff=True)
+    notification_send(template="announcement", user=leaver, context={"title": "通知", "body": "正文"},
+                      channels=["site"])
+    client.force_login(staff)
+    assert client.get(reverse("admin:accounts_user_delete", args=[leaver.pk])).status_code == 403
+    response = client.post(reverse("admin:accounts_user_changelist"),
+                           {"action": "deactivate", "_selected_action": [leaver.pk]}, follow=True)
+    assert "已停用 1 个账号" in response.content.decode()
+    leaver.refresh_from_db()
+    assert not leaver.is_active and leaver.messages.count() == 1

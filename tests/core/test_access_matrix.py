@@ -42,6 +42,7 @@ FILE_POLICY = {
     ("evaluation.submitteddocument", "file"): "evaluation.view_evaluation",
     ("evaluation.appeal", "attachment"): "evaluation.view_evaluation",
     ("evaluation.objection", "attachment"): "evaluation.view_objection",
+    ("evaluation.supersededfile", "file"): "evaluation.view_evaluation",
     ("core.message", "attachment"): "core.view_message",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -312,3 +313,64 @@ def test_the_institution_is_reminded_once_before_its_appeal_window_closes(django
         assert remind_office(morning) == 1
         assert remind_office(morning) == 0
     assert evaluation.member.user.messages.filter(subject__contains="复议申请期将于").count() == 1
+
+
+def test_dismissing_the_last_objection_after_the_notice_ran_out_publishes(client):
+    evaluation = h.under_notice()
+    first = services.objection_submit(evaluation_id=evaluation.pk, name="甲", contact="1", text="异议一")
+    second = services.objection_submit(evaluation_id=evaluation.pk, name="乙", contact="2", text="异议二")
+    notice = evaluation.deadlines.get(kind="notice")
+    after = h.day_after(notice.due_on)
+    act_on_clocks(after)
+    with time_machine.travel(after):
+        evaluation.refresh_from_db()
+        assert services.notice_held(evaluation)
+        client.force_login(h.office())
+        change = client.get(reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])).content.decode()
+        assert "因 2 件待处理异议暂缓发布" in change
+        services.objection_decide(objection_id=first.pk, upheld=False, reason="不属实", by=h.office())
+        evaluation.refresh_from_db()
+        assert evaluation.state == S.PUBLIC_NOTICE  # one still pending
+        services.objection_decide(objection_id=second.pk, upheld=False, reason="不属实", by=h.office())
+    evaluation.refresh_from_db()
+    assert evaluation.state == S.PUBLISHED and evaluation.certificate_no
+
+
+def test_dismissing_an_objection_within_the_notice_does_not_publish_early():
+    evaluation = h.under_notice()
+    objection = services.objection_submit(evaluation_id=evaluation.pk, name="甲", contact="1", text="异议")
+    services.objection_decide(objection_id=objection.pk, upheld=False, reason="不属实", by=h.office())
+    evaluation.refresh_from_db()
+    assert evaluation.state == S.PUBLIC_NOTICE
+
+
+def test_the_extension_reason_is_kept_on_the_record_and_in_the_log():
+    evaluation = h.under_notice()
+    act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    office = h.office()
+    services.evaluation_extend(evaluation_id=evaluation.pk, months=3, reason="机构搬迁，延期续评", by=office)
+    evaluation.refresh_from_db()
+    assert evaluation.extension_reason == "机构搬迁，延期续评"
+    log = StateLog.objects.for_(evaluation).filter(transition="extend").get()
+    assert log.by == office and "机构搬迁" in log.description
+
+
+def test_a_revised_report_and_reissued_certificates_keep_the_old_files():
+    evaluation = h.initial_result()
+    first_report = evaluation.report.name
+    services.evaluation_appeal(evaluation_id=evaluation.pk, reasons="异议", by=evaluation.member.user)
+    services.evaluation_answer_appeal(evaluation_id=evaluation.pk, answer="修订", by=h.office(),
+                                      revised_report=upload("r2.pdf", pdf_bytes()))
+    kept = evaluation.superseded_files.get()
+    assert kept.file.name == first_report and kept.reason == "复议后修订评价报告"
+    assert kept.file.storage.exists(kept.file.name)
+
+
+def test_a_downgrade_keeps_the_old_certificate_and_plaque(django_capture_on_commit_callbacks):
+    evaluation = h.under_notice()
+    with django_capture_on_commit_callbacks(execute=True):
+        act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    evaluation.refresh_from_db()
+    old = {evaluation.certificate.name, evaluation.plaque.name}
+    services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规", by=h.office())
+    assert set(evaluation.superseded_files.values_list("file", flat=True)) == old
