@@ -21,3 +21,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("portal.urls")),
 ]
+
+handler400 = "core.views.bad_request"

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -17,3 +18,12 @@ def message_detail(request, pk: int):
     message = get_object_or_404(Message, pk=pk, recipient=request.user)
     notifications.message_mark_read(message=message)
     return render(request, "core/message_detail.html", {"message": message})
+
+
+def bad_request(request, exception=None, template_name="400.html"):
+    """400 in the site's layout, saying what happened when a parallel request (a second tab,
+    a double click) finished first and ended this one's session."""
+    reason = None
+    if isinstance(exception, SessionInterrupted):
+        reason = "该操作已在其他窗口或上一次点击中完成（例如已注册成功并登录），请刷新页面或重新登录后继续。"
+    return render(request, template_name, {"reason": reason}, status=400)

@@ -195,3 +195,30 @@ def test_registration_checks_are_rate_limited_per_address(client):
     # Another address is not affected.
     other = client.post(step("unit"), {**UNIT, "credit_code": existing.credit_code}, REMOTE_ADDR="10.0.0.9")
     assert "操作过于频繁" not in other.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_presses_of_the_last_step_register_once_and_the_second_is_told(client):
+    from django.test import Client
+
+    from tests.concurrency import at_once, needs_postgresql
+
+    needs_postgresql()
+    _through_guide(client, UnitTypeFactory())
+    client.post(step("unit"), {**UNIT, **_licences()})
+    client.post(step("contact"), CONTACT)
+    cookie = client.cookies["sessionid"].value
+
+    def press():
+        other = Client()
+        other.cookies["sessionid"] = cookie
+        response = other.post(step("account"), ACCOUNT)
+        return response.status_code, response.content.decode()
+
+    outcomes = at_once(press, 3)
+    assert Member.objects.count() == 1
+    assert sum(status == 302 for status, _ in outcomes) >= 1
+    # The others finished after the winner had logged in and replaced the session: they are
+    # told so, never shown an error of the server's.
+    for status, html in outcomes:
+        assert status == 302 or (status == 400 and "已在其他窗口或上一次点击中完成" in html)
