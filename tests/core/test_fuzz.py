@@ -93,7 +93,7 @@ def _fuzz(client, pages, foreign_ids):
                 continue
             fields = form["fields"] - {"csrfmiddlewaretoken"}
             for junk in [*JUNK, *foreign_ids]:
-                response = client.post(action, {name: junk for name in fields})
+                response = client.post(action, dict.fromkeys(fields, junk))
                 if response.status_code >= 500:
                     failures.append(f"POST {action} {sorted(fields)} junk={str(junk)[:10]!r}: {response.status_code}")
             response = client.post(action, b"\xff\xfe\xfd=\xc3\x28&action=\xa0\xa1",
