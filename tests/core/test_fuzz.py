@@ -37,9 +37,9 @@ class _Page(HTMLParser):
             self._form = {"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
                           "fields": set()}
             self.forms.append(self._form)
-        elif tag in ("input", "select", "textarea", "button") and self._form is not None and attrs.get("name"):
-            if attrs.get("type") not in ("file",):
-                self._form["fields"].add(attrs["name"])
+        elif (tag in ("input", "select", "textarea", "button") and self._form is not None and attrs.get("name")
+              and attrs.get("type") != "file"):
+            self._form["fields"].add(attrs["name"])
 
     def handle_endtag(self, tag):
         if tag == "form":
