@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.uploads import RandomUploadPath, UploadValidator
-from payments.payable import InvoiceParty
+from payments.payable import InvoiceParty, PaymentContext
 
 document_validator = UploadValidator(kinds=("pdf", "jpeg", "png", "docx", "xlsx"), max_bytes=20 * 1024 * 1024)
 report_validator = UploadValidator(kinds=("pdf",), max_bytes=30 * 1024 * 1024)
@@ -360,7 +360,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     # --- payments.Payable ----------------------------------------------------------------
 
     def payment_description(self) -> str:
-        return f"{self.programme.name}评价费"
+        return f"{self.programme.name}费"
 
     def payment_amount(self) -> Decimal:
         return self.fee
@@ -379,6 +379,12 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
 
     def payment_due(self) -> bool:
         return self.state == self.State.AWAITING_PAYMENT
+
+    def payment_context(self) -> PaymentContext:
+        from .progress import progress
+
+        return PaymentContext(title=f"{self.programme.name} · 缴纳评价费", steps=progress(self.State.AWAITING_PAYMENT),
+                              next_step="缴费成功后即可填写自评问卷（财务核实对公转账后同样自动进入下一步）。")
 
     def on_paid(self, *, order, by) -> None:
         from .services import evaluation_fee_paid

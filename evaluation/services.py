@@ -194,6 +194,7 @@ def evaluation_submit_self_assessment(*, evaluation_id: int, by) -> Evaluation:
                                           description="提交自评问卷")
         evaluation.save()
         _start_clock(evaluation, K.REPORT)
+        tell_office(evaluation, "evaluation_self_assessed")
     return evaluation
 
 
@@ -297,6 +298,7 @@ def evaluation_fee_paid(*, evaluation_id: int, by=None) -> None:
     evaluation.fee_paid(by=by, description="评价费已缴纳")
     evaluation.save()
     tell_member(evaluation, "evaluation_fee_paid")
+    tell_office(evaluation, "evaluation_fee_received")
 
 
 def evaluation_request_supplement(*, evaluation_id: int, comment: str, by) -> Evaluation:
@@ -531,7 +533,18 @@ def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decima
             assignment.total = (sum(scored.values()) * 100 / possible).quantize(Decimal("0.01"), ROUND_HALF_UP)
             assignment.state, assignment.submitted_at = Assignment.State.SUBMITTED, timezone.now()
         assignment.save()
+        if submit and not assignment.evaluation.assignments.filter(state=Assignment.State.ASSIGNED).exists():
+            tell_office(assignment.evaluation, "evaluation_scores_complete",
+                        score=evaluators_score(assignment.evaluation))
     return assignment
+
+
+def assignment_tell_evaluator(assignment: Assignment) -> None:
+    """After commit: the evaluator hears of the new task, with a link to it in the workbench."""
+    evaluation, user = assignment.evaluation, assignment.evaluator
+    url = reverse("experts:assignment", args=[assignment.pk])
+    transaction.on_commit(lambda: notification_send(template="evaluation_assigned", user=user, url=url,
+                                                    context={"evaluation": evaluation, "url": url}))
 
 
 def assignment_recuse(*, assignment_id: int, reason: str, by) -> Assignment:

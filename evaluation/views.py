@@ -15,6 +15,7 @@ from . import selectors, services
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
 from .models import Evaluation, Programme, Question, document_validator
+from .progress import progress
 
 # What a service may answer instead of doing the step: its own refusal, or the evaluation
 # having moved on meanwhile (a second click, a second tab, the office).
@@ -27,22 +28,6 @@ def explain(exc: Exception) -> str:
     return "该评价的状态刚刚发生了变化（可能已在其他页面提交），请查看最新状态。"
 
 S = Evaluation.State
-STEPS = [
-    ("同意管理办法", {S.DRAFT}),
-    ("提交资料", {S.SUBMITTED, S.RETURNED, S.REJECTED}),
-    ("缴费", {S.AWAITING_PAYMENT}),
-    ("自评问卷", {S.SELF_ASSESSMENT}),
-    ("评价", {S.UNDER_REVIEW, S.SUPPLEMENT}),
-    ("初评与复议", {S.INITIAL_RESULT, S.APPEALED}),
-    ("审议与公示", {S.COMMITTEE, S.PUBLIC_NOTICE}),
-    ("结果发布", {S.PUBLISHED, S.EXPIRED, S.REVOKED}),
-]
-
-
-def progress(state: str):
-    current = next(i for i, (_, states) in enumerate(STEPS) if state in states)
-    return [(label, "current" if i == current else "done" if i < current else "todo")
-            for i, (label, _) in enumerate(STEPS)]
 
 
 def _own(member, pk) -> Evaluation:

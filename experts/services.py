@@ -21,6 +21,7 @@ def assignment_create(*, evaluation: Evaluation, evaluator: Evaluator, by) -> As
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(evaluation=evaluation, evaluator=evaluator.user, assigned_by=by)
+            evaluation_services.assignment_tell_evaluator(assignment)
     except IntegrityError:
         raise AssignmentRefused(f"{evaluator.name} 已被指派到该评价。") from None
     logger.info("evaluator %s assigned to evaluation %s", evaluator.pk, evaluation.pk)

@@ -66,7 +66,8 @@ class UnitForm(StagedUploadsMixin, forms.Form):
 
     name = forms.CharField(label="单位名称", max_length=100, help_text="与营业执照一致。")
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18, validators=[validate_credit_code])
-    institution_type = forms.ChoiceField(label="机构类型", choices=UnitProfile.InstitutionType.choices)
+    institution_type = forms.ChoiceField(label="机构类型", choices=[("", "请选择"), *UnitProfile.InstitutionType.choices],
+                                         help_text="机构类型决定评价收费标准，请按执业许可证选择。")
     licence_no = forms.CharField(label="医疗机构执业许可证登记号", max_length=50)
     legal_representative = forms.CharField(label="法定代表人", max_length=50)
     address = forms.CharField(label="地址", max_length=200)

@@ -12,7 +12,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from accounts.validators import validate_mobile
 from core.identifiers import validate_credit_code, validate_id_number
 from core.uploads import RandomUploadPath, UploadValidator
-from payments.payable import InvoiceParty
+from payments.payable import InvoiceParty, PaymentContext
 
 licence_validator = UploadValidator(kinds=("pdf", "jpeg", "png"), max_bytes=10 * 1024 * 1024)
 photo_validator = UploadValidator(kinds=("jpeg", "png"), max_bytes=5 * 1024 * 1024)
@@ -171,6 +171,17 @@ class Member(ConcurrentTransitionMixin, models.Model):
 
     def payment_done_url(self) -> str:
         return reverse("membership:centre")
+
+    def payment_context(self) -> PaymentContext:
+        renewal = self.state != self.State.APPROVED
+        steps = ["入会申请", "审核", "缴纳会费", "会员证书"] if not renewal else ["续缴会费", "会员证书"]
+        current = steps.index("缴纳会费" if not renewal else "续缴会费")
+        return PaymentContext(
+            title="会员缴费" + ("（续费）" if renewal else ""),
+            steps=[(label, "done" if i < current else "current" if i == current else "todo")
+                   for i, label in enumerate(steps)],
+            next_step="付款成功后会员资格即时生效，电子会员证书自动生成，可在会员中心下载。",
+        )
 
     def payment_due(self) -> bool:
         from .selectors import can_pay_dues

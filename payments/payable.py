@@ -17,6 +17,15 @@ class InvoiceParty:
     tax_id: str = ""  # unified social credit code for units; empty for individuals
 
 
+@dataclass(frozen=True)
+class PaymentContext:
+    """How the payment pages present themselves inside the workflow that opened them."""
+
+    title: str  # e.g. "社会信用评价 · 缴纳评价费"
+    steps: list  # [(label, "done" | "current" | "todo")], the workflow's own progress steps
+    next_step: str  # what happens once the money has arrived
+
+
 @runtime_checkable
 class Payable(Protocol):
     pk: int
@@ -34,6 +43,8 @@ class Payable(Protocol):
         ...
 
     def payment_done_url(self) -> str: ...
+
+    def payment_context(self) -> PaymentContext: ...
 
     def payment_due(self) -> bool:
         """Whether this payable waits for a payment now (asked under a lock on its row: before

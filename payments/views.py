@@ -44,6 +44,7 @@ def invoice_info(request, *, payable, back_url: str):
         return redirect("payments:pay", out_trade_no=order.out_trade_no)
     return render(request, "payments/invoice_info.html", {
         "form": form, "party": party, "payable": payable, "amount": payable.payment_amount(), "back_url": back_url,
+        "flow": payable.payment_context(),
     })
 
 
@@ -60,7 +61,7 @@ def pay(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if order.state != Order.State.UNPAID:
         return _not_payable(request, order)
-    return render(request, "payments/pay.html", {"order": order})
+    return render(request, "payments/pay.html", {"order": order, "flow": order.payable.payment_context()})
 
 
 @login_required
@@ -75,7 +76,7 @@ def wechat_pay(request, out_trade_no):
         return redirect("payments:pay", out_trade_no=out_trade_no)
     buffer = io.BytesIO()
     qrcode.make(order.wechat_code_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(buffer)
-    return render(request, "payments/wechat.html", {
+    return render(request, "payments/wechat.html", {"flow": order.payable.payment_context(),
         "order": order, "qr_svg": buffer.getvalue().decode(), "sandbox": settings.WECHATPAY_SANDBOX,
     })
 
@@ -106,7 +107,7 @@ def transfer(request, out_trade_no):
         else:
             messages.success(request, "转账凭证已提交，财务核实到账后将自动进入下一步。")
         return redirect("payments:order_detail", out_trade_no=out_trade_no)
-    return render(request, "payments/transfer.html", {
+    return render(request, "payments/transfer.html", {"flow": order.payable.payment_context(),
         "order": order, "form": form, "bank": settings.ASSOCIATION_BANK_ACCOUNT,
     })
 
@@ -114,7 +115,7 @@ def transfer(request, out_trade_no):
 @login_required
 def order_detail(request, out_trade_no):
     order = _own_order(request, out_trade_no)
-    return render(request, "payments/order_detail.html", {"order": order})
+    return render(request, "payments/order_detail.html", {"order": order, "flow": order.payable.payment_context()})
 
 
 @csrf_exempt

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -185,3 +186,28 @@ def test_anonymous_objections_are_rate_limited_per_address(client):
     assert evaluation.objections.count() == allowed
     client.post(url, {"name": "另一地址", "contact": "13600000000", "text": "异议"}, REMOTE_ADDR="10.0.0.8")
     assert evaluation.objections.count() == allowed + 1
+
+
+def test_the_evaluation_fee_pages_belong_to_the_evaluation(client):
+    evaluation = h.accepted()
+    login(client, evaluation.member.user)
+    page = client.post(reverse("evaluation:pay", args=[evaluation.pk]),
+                       {"invoice_email": "a@b.cn", "invoice_mobile": "13700000000"}, follow=True).content.decode()
+    assert "社会信用评价 · 缴纳评价费" in page and "自评问卷" in page  # its title, its steps, its next step
+    assert "会员缴费" not in page and "电子证书" not in page and "评价评价费" not in page
+    assert "社会信用评价费" in page
+
+
+def test_everyone_hears_of_their_next_step(django_capture_on_commit_callbacks):
+    office = h.office()
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = h.paid(h.accepted(by=office))
+    assert office.messages.filter(subject__startswith="评价费已到账").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        h.under_review(evaluation)
+    assert office.messages.filter(subject__startswith="自评问卷已提交").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        person = h.scored(evaluation, Decimal(9), by=office)
+    message = person.user.messages.get(subject__startswith="新的评价任务")
+    assert message.url == reverse("experts:assignment", args=[evaluation.assignments.get().pk])
+    assert office.messages.filter(subject__startswith="评分已全部提交").count() == 1

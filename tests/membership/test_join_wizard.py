@@ -222,3 +222,12 @@ def test_two_presses_of_the_last_step_register_once_and_the_second_is_told(clien
     # told so, never shown an error of the server's.
     for status, html in outcomes:
         assert status == 302 or (status == 400 and "已在其他窗口或上一次点击中完成" in html)
+
+
+def test_the_institution_type_starts_with_please_choose(client):
+    _through_guide(client, UnitTypeFactory())
+    html = client.get(step("unit")).content.decode()
+    select = html.split('name="institution_type"')[1].split("</select>")[0]
+    assert '<option value="" selected>请选择</option>' in select
+    refused = client.post(step("unit"), {**UNIT, "institution_type": "", **_licences()}).content.decode()
+    assert "这个字段是必填项" in refused.split('data-field="institution_type"')[1].split("data-field=")[0]
