@@ -19,9 +19,11 @@ class EvaluationConfig(AppConfig):
     }
 
     def ready(self):
+        from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
 
         from .models import Appeal, Evaluation, Objection, ProgrammeDocument, SubmittedDocument, SupersededFile
+        from .selectors import certificate_lookup
 
         register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report"])
         register_downloadable(SubmittedDocument, ["file"])
@@ -29,3 +31,4 @@ class EvaluationConfig(AppConfig):
         register_downloadable(Appeal, ["attachment"])
         register_downloadable(Objection, ["attachment"])
         register_downloadable(SupersededFile, ["file"])
+        register_certificate_lookup(certificate_lookup)

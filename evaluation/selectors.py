@@ -1,4 +1,5 @@
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import Assignment, Evaluation
 
@@ -38,3 +39,20 @@ def registry(*, query: str = "") -> QuerySet[Evaluation]:
         results = results.filter(Q(member__name__icontains=query) | Q(certificate_no=query.upper()))
     return results
 
+
+
+def certificate_lookup(number: str):
+    """An evaluation certificate by its number, for the public certificate check."""
+    from core.certificates import CertificateFound
+
+    evaluation = (Evaluation.objects.select_related("member", "programme")
+                  .filter(certificate_no=number.upper()).first())
+    if evaluation is None:
+        return None
+    valid = evaluation.state == Evaluation.State.PUBLISHED
+    start = timezone.localdate(evaluation.published_at) if evaluation.published_at else None
+    return CertificateFound(
+        kind=f"{evaluation.programme.name}证书", number=evaluation.certificate_no, holder=evaluation.member.name,
+        valid_from=start, valid_until=evaluation.valid_until, valid=valid, status=evaluation.get_state_display(),
+        details=[("评价等级", evaluation.grade)],
+    )

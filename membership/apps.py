@@ -16,11 +16,14 @@ class MembershipConfig(AppConfig):
     }
 
     def ready(self):
+        from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
 
         from .models import ArchivedFile, IndividualProfile, MembershipTerm, UnitProfile
+        from .selectors import certificate_lookup
 
         register_downloadable(UnitProfile, ["practising_licence", "business_licence"])
         register_downloadable(IndividualProfile, ["photo"])
         register_downloadable(MembershipTerm, ["certificate"])
         register_downloadable(ArchivedFile, ["file"])
+        register_certificate_lookup(certificate_lookup)

@@ -43,3 +43,19 @@ def payment_records(*, member: Member):
 
 def open_dues_order(*, member: Member):
     return open_order_for(payable=member)
+
+
+def certificate_lookup(number: str):
+    """A member certificate by its number, for the public certificate check."""
+    from core.certificates import CertificateFound
+
+    term = MembershipTerm.objects.select_related("member__membership_type").filter(certificate_no=number).first()
+    if term is None:
+        return None
+    today = timezone.localdate()
+    valid = term.start <= today <= term.end and term.member.state == Member.State.ACTIVE
+    return CertificateFound(
+        kind=f"{term.member.get_kind_display()}证书", number=term.certificate_no, holder=term.member.name,
+        valid_from=term.start, valid_until=term.end, valid=valid, status="有效" if valid else "已失效",
+        details=[("会员类型", term.member.membership_type.name)],
+    )

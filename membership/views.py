@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.certificates import certificate_find
 from core.downloads import file_response
 from payments.views import invoice_info
 
@@ -153,13 +154,10 @@ def contact_delete(request, member, pk):
 
 
 def certificate_check(request):
-    """Public: anyone can check a member certificate's number (printed with a QR code)."""
-    number = (request.GET.get("no") or "").strip()
-    term = None
-    if number:
-        term = (MembershipTerm.objects.select_related("member__membership_type")
-                .filter(certificate_no=number).first())
-    return render(request, "membership/certificate_check.html", {"number": number, "term": term})
+    """Public: anyone checks any certificate the association issued by its number (the QR
+    code on every certificate opens this page with the number filled in)."""
+    number = (request.GET.get("no") or "").strip()[:40]
+    return render(request, "core/certificate_check.html", {"number": number, "found": certificate_find(number)})
 
 
 @member_required

@@ -211,3 +211,15 @@ def test_everyone_hears_of_their_next_step(django_capture_on_commit_callbacks):
     message = person.user.messages.get(subject__startswith="新的评价任务")
     assert message.url == reverse("experts:assignment", args=[evaluation.assignments.get().pk])
     assert office.messages.filter(subject__startswith="评分已全部提交").count() == 1
+
+
+def test_one_certificate_check_answers_evaluation_certificates_too(client):
+    evaluation = h.under_notice()
+    act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    evaluation.refresh_from_db()
+    html = client.get(reverse("membership:certificate_check"), {"no": evaluation.certificate_no.lower()}).content.decode()
+    result = html.split('data-testid="certificate-result"')[1]
+    assert "社会信用评价证书" in result and evaluation.member.name in result and evaluation.grade in result
+    assert "有效" in result
+    missing = client.get(reverse("membership:certificate_check"), {"no": "XY000"}).content.decode()
+    assert "未查到证书编号为“XY000”的证书" in missing
