@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt build-constraints.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# Links in SMS, emails, QR codes and the WeChat sandbox's notify URL follow the port the
+# portal runs on (every process gets the same address; honcho gives each its own PORT).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test setup lint migrate demo bench clean
 
@@ -28,9 +31,9 @@ demo: migrate
 
 run: demo
 	@echo ""
-	@echo "门户已启动：http://127.0.0.1:$(PORT)/    管理后台：http://127.0.0.1:$(PORT)/admin/"
+	@echo "门户已启动：$(SITE_URL)/    管理后台：$(SITE_URL)/admin/"
 	@echo "（Ctrl+C 停止 web、worker 和 beat）"
-	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) SITE_URL="$(SITE_URL)" $(BIN)/honcho start -f Procfile
 
 test: setup
 	$(BIN)/python -m pytest

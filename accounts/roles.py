@@ -62,3 +62,35 @@ def role_members(role: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups__name=ROLE_GROUP_NAMES[role], is_active=True)
+
+
+ROLES_SESSION_KEY = "_nav_roles"
+ROLES_REFRESH_SECONDS = 300
+
+
+def user_roles(request) -> frozenset[str]:
+    """What the signed-in person is to the portal: "member", "evaluator", "staff" (any mix).
+
+    Kept in the session for a few minutes, so the navigation costs no query per page; a
+    person newly made an evaluator or member sees the change within that time.
+    """
+    import time
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    session = getattr(request, "session", None)
+    cached = session.get(ROLES_SESSION_KEY) if session is not None else None
+    now = int(time.time())
+    if cached and cached[0] == user.pk and now - cached[1] < ROLES_REFRESH_SECONDS:
+        return frozenset(cached[2])
+    roles = set()
+    if user.is_staff:
+        roles.add("staff")
+    if hasattr(user, "member"):
+        roles.add("member")
+    if hasattr(user, "evaluator"):
+        roles.add("evaluator")
+    if session is not None:
+        session[ROLES_SESSION_KEY] = [user.pk, now, sorted(roles)]
+    return frozenset(roles)

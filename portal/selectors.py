@@ -16,11 +16,11 @@ def site_chrome() -> dict:
     chrome = cache.get(key)
     if chrome is None:
         menus = [
-            {"title": m.title, "url": m.get_url(), "external": m.is_external}
+            {"title": m.title, "url": m.get_url(), "external": m.is_external, "page": m.page}
             for m in MenuItem.objects.filter(is_active=True).select_related("column")
         ]
         if not menus:  # no menu set up yet: top-level columns marked for navigation
-            menus = [{"title": c.name, "url": c.get_absolute_url(), "external": False}
+            menus = [{"title": c.name, "url": c.get_absolute_url(), "external": False, "page": ""}
                      for c in Column.objects.filter(parent__isnull=True, show_in_nav=True)]
         settings = SiteSettings.get_solo()
         chrome = {"menus": menus, "site_settings": settings}

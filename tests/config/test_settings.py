@@ -103,3 +103,15 @@ def test_production_refuses_to_start_without_its_database_or_redis(tmp_path, mis
     result = _run(["manage.py", "check"], "production", tmp_path, **env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_make_run_on_another_port_gives_every_process_that_sites_address():
+    result = subprocess.run(["make", "-n", "run", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    honcho = next(line for line in result.stdout.splitlines() if "honcho start" in line)
+    assert 'SITE_URL="http://127.0.0.1:8101"' in honcho and "PORT=8101" in honcho
+
+
+def test_the_site_url_setting_names_the_notify_url_it_derives(tmp_path):
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.WECHATPAY_NOTIFY_URL)"
+    result = _run(["-c", probe], "dev", tmp_path, SITE_URL="http://127.0.0.1:8101")
+    assert result.stdout.strip().endswith("http://127.0.0.1:8101/payments/wechat/notify/")

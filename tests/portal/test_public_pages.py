@@ -246,3 +246,29 @@ def test_a_column_page_lists_its_sub_columns_marked_for_navigation(client):
     ColumnFactory(name="隐藏子栏目", slug="hidden", parent=parent, show_in_nav=False)
     html = client.get(parent.get_absolute_url()).content.decode()
     assert "信用评价" in html and "隐藏子栏目" not in html
+
+
+def test_the_navigation_follows_the_role(client):
+    from experts.models import Evaluator
+    from membership.models import Member
+    from portal.models import MenuItem
+    from tests.membership.factories import UnitMemberFactory
+
+    for position, (page, title) in enumerate([("membership:join", "入会申请"), ("membership:centre", "会员中心"),
+                                              ("experts:workbench", "专家工作台")]):
+        MenuItem.objects.create(title=title, page=page, position=position)
+
+    def nav(user=None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        html = client.get("/evaluation/notices/").content.decode()
+        return html.split('id="mainNav"')[1].split("</nav>")[0]
+
+    visitor = nav()
+    assert "入会申请" in visitor and "会员中心" in visitor and "专家工作台" in visitor
+    member = nav(UnitMemberFactory(state=Member.State.ACTIVE).user)
+    assert "入会申请" not in member and "会员中心" in member and "专家工作台" not in member
+    evaluator = Evaluator.objects.create(user=UserFactory(), name="评价员", organisation="信评公司")
+    expert = nav(evaluator.user)
+    assert "入会申请" not in expert and "会员中心" not in expert and "专家工作台" in expert
