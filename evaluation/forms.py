@@ -6,7 +6,7 @@ from .models import document_validator
 
 
 class ApplyForm(forms.Form):
-    agree = forms.BooleanField(label="我已阅读并同意上述管理办法", error_messages={"required": "请阅读管理办法并勾选同意。"})
+    agree = forms.BooleanField(label="我已阅读，并同意", error_messages={"required": "请阅读管理办法并勾选同意。"})
     declarations = forms.MultipleChoiceField(label="承诺事项（请逐项确认）", widget=forms.CheckboxSelectMultiple,
                                              error_messages={"required": "请逐项确认承诺事项。"})
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/documents/", views.documents, name="documents"),
     path("<int:pk>/pay/", views.pay, name="pay"),
     path("<int:pk>/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("<int:pk>/questionnaire/done/", views.questionnaire_done, name="questionnaire_done"),
     path("<int:pk>/appeal/", views.appeal, name="appeal"),
 ]

@@ -163,8 +163,7 @@ def questionnaire(request, member, pk):
             services.evaluation_save_answers(evaluation_id=evaluation.pk, answers=answers, by=request.user)
             if request.POST.get("action") == "submit":
                 services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=request.user)
-                messages.success(request, "自评问卷已提交，请耐心等待评价结果。")
-                return redirect("evaluation:detail", pk=pk)
+                return redirect("evaluation:questionnaire_done", pk=pk)
             messages.success(request, "已保存，可稍后继续填写。")
         except REFUSALS as exc:
             messages.error(request, explain(exc))
@@ -172,6 +171,13 @@ def questionnaire(request, member, pk):
     chosen = dict(evaluation.answers.values_list("question_id", "option_id"))
     return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
                  chosen=chosen, self_score=services.self_score(evaluation=evaluation))
+
+
+@member_required
+def questionnaire_done(request, member, pk):
+    """【操作完成】: the questionnaire is in; the institution waits for its result."""
+    evaluation = _own(member, pk)
+    return _page(request, evaluation, "evaluation/questionnaire_done.html", member=member)
 
 
 @member_required

@@ -24,6 +24,7 @@ class PaymentContext:
     title: str  # e.g. "社会信用评价 · 缴纳评价费"
     steps: list  # [(label, "done" | "current" | "todo")], the workflow's own progress steps
     next_step: str  # what happens once the money has arrived
+    invoice_button: str = "提交"  # the manual's label for confirming the invoice information
 
 
 @runtime_checkable

@@ -45,11 +45,11 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
     # The institution agrees to the regulation and submits its documents.
     login(browser, base, member.user.mobile)
     browser.get(base + "/evaluation/")
-    click(browser, browser.find_element(By.LINK_TEXT, "申请评价"))
+    click(browser, browser.find_element(By.LINK_TEXT, "社会信用评价"))
     click(browser, browser.find_element(By.NAME, "agree"))
     for box in browser.find_elements(By.NAME, "declarations"):
         click(browser, box)
-    submit(browser, "我已阅读并同意，马上申请")
+    submit(browser, "马上申请")
     # Files chosen in every row go up with one press of 提交.
     for document in programme.documents.all():
         row = wait_for(browser, f"tr[data-document='{document.name}']")
@@ -66,15 +66,16 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
     # The institution pays by WeChat (sandbox) and completes the questionnaire.
     login(browser, base, member.user.mobile)
     browser.get(f"{base}/evaluation/{evaluation.pk}/")
-    click(browser, browser.find_element(By.LINK_TEXT, "去缴费"))
-    submit(browser, "提交，去缴费")
+    click(browser, browser.find_element(By.LINK_TEXT, "去评价"))
+    submit(browser, "下一步")
     click(browser, browser.find_element(By.LINK_TEXT, "微信扫码支付"))
     submit(browser, "模拟扫码付款（沙箱）")
     wait_text(browser, "[data-testid=evaluation-state]", "自评中", timeout=30)
-    click(browser, browser.find_element(By.LINK_TEXT, "填写问卷"))
+    click(browser, browser.find_element(By.LINK_TEXT, "填报"))
     for radio in browser.find_elements(By.XPATH, "//label[contains(., '完全符合')]/preceding-sibling::input"):
         click(browser, radio)
     submit(browser, "完成提交")
+    wait_text(browser, "[data-testid=operation-done]", "操作完成")
     wait_text(browser, "[data-testid=evaluation-state]", "评价中")
 
     # The office assigns an evaluator, who scores in the workbench.

@@ -68,7 +68,7 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     browser.get(live_server.url + "/member/")
     click(browser, browser.find_element(By.LINK_TEXT, "去缴费"))
     wait_text(browser, "[data-testid=invoice-title]", "深圳市某某口腔门诊部有限公司")
-    submit(browser, "提交，去缴费")
+    submit(browser, "提交")
     click(browser, browser.find_element(By.LINK_TEXT, "微信扫码支付"))
     assert browser.find_element(By.CSS_SELECTOR, ".qr-code svg")
     submit(browser, "模拟扫码付款（沙箱）")
@@ -102,7 +102,7 @@ def test_individual_registration_bank_transfer_and_finance_verification(browser,
 
     # Straight to payment: invoice information first, the title fixed to her name.
     wait_text(browser, "[data-testid=invoice-title]", "钱佳")
-    submit(browser, "提交，去缴费")
+    submit(browser, "提交")
     click(browser, browser.find_element(By.LINK_TEXT, "上传转账凭证"))
     fill(browser, {"account_name": "钱佳", "transferred_on": "2026-11-20"})
     browser.find_element(By.NAME, "voucher").send_keys(temp_file("回单.jpg", jpeg_bytes()))
