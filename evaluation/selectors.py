@@ -1,4 +1,6 @@
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Assignment, Evaluation
@@ -56,3 +58,11 @@ def certificate_lookup(number: str):
         valid_from=start, valid_until=evaluation.valid_until, valid=valid, status=evaluation.get_state_display(),
         details=[("评价等级", evaluation.grade)],
     )
+
+
+def questionnaire_maximum(programme) -> Decimal:
+    """The most points the programme's questionnaire can give (each question's best option)."""
+    from .models import Question
+
+    best = Question.objects.filter(section__programme=programme).annotate(best=Max("options__points"))
+    return best.aggregate(total=Sum("best"))["total"] or Decimal(0)

@@ -43,6 +43,7 @@ from .models import (
     SubmittedDocument,
     SupersededFile,
 )
+from .selectors import questionnaire_maximum
 
 logger = logging.getLogger(__name__)
 K = Deadline.Kind
@@ -178,7 +179,14 @@ def evaluation_save_answers(*, evaluation_id: int, answers: dict[int, int], by) 
 
 
 def self_score(*, evaluation: Evaluation) -> Decimal:
-    return evaluation.answers.aggregate(total=Sum("option__points"))["total"] or Decimal(0)
+    """The institution's self-score out of 100 (its points over the questionnaire's maximum),
+    on the same scale as the evaluators' scores."""
+    points = evaluation.answers.aggregate(total=Sum("option__points"))["total"] or Decimal(0)
+    return out_of_100(points, questionnaire_maximum(evaluation.programme))
+
+
+def out_of_100(points: Decimal, maximum: Decimal) -> Decimal:
+    return (Decimal(points) * 100 / (maximum or Decimal(1))).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def evaluation_submit_self_assessment(*, evaluation_id: int, by) -> Evaluation:
@@ -529,8 +537,7 @@ def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decima
             scored = dict(assignment.scores.values_list("question_id", "score"))
             if set(scored) != set(maximum):
                 raise Incomplete("请对全部问题评分后再提交。")
-            possible = sum(maximum.values()) or Decimal(1)
-            assignment.total = (sum(scored.values()) * 100 / possible).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            assignment.total = out_of_100(sum(scored.values()), sum(maximum.values()))
             assignment.state, assignment.submitted_at = Assignment.State.SUBMITTED, timezone.now()
         assignment.save()
         if submit and not assignment.evaluation.assignments.filter(state=Assignment.State.ASSIGNED).exists():

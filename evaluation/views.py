@@ -170,7 +170,8 @@ def questionnaire(request, member, pk):
         return redirect("evaluation:questionnaire", pk=pk)
     chosen = dict(evaluation.answers.values_list("question_id", "option_id"))
     return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
-                 chosen=chosen, self_score=services.self_score(evaluation=evaluation))
+                 chosen=chosen, self_score=services.self_score(evaluation=evaluation),
+                 maximum=selectors.questionnaire_maximum(evaluation.programme))
 
 
 @member_required

@@ -9,6 +9,8 @@
     form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
       total += parseFloat(input.dataset.points || "0");
     });
-    label.textContent = total.toFixed(2).replace(/\.00$/, "");
+    // Out of 100, like the evaluators' scores: points over the questionnaire's maximum.
+    var maximum = parseFloat(label.dataset.maximum || "0") || 1;
+    label.textContent = (total * 100 / maximum).toFixed(2);
   });
 })();

@@ -88,11 +88,13 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
 
     login(browser, base, evaluator.user.mobile)
     browser.get(base + "/workbench/")
-    click(browser, browser.find_element(By.LINK_TEXT, "进入"))
+    click(browser, browser.find_element(By.LINK_TEXT, "去评分"))
     for field in browser.find_elements(By.CSS_SELECTOR, "input[name^=score]"):
         field.send_keys("9")
     browser.find_element(By.NAME, "comment").send_keys("资料齐全，经营规范。")
     submit(browser, "提交评分")
+    wait_text(browser, "[data-testid=confirm-submit]", "确认提交评分")
+    submit(browser, "确认提交")
     wait_text(browser, ".alert-success", "评分已提交")
 
     # The office gives the initial result with the report.
@@ -128,4 +130,4 @@ def test_the_self_score_follows_the_answers_as_they_are_ticked(browser, live_ser
     radios = browser.find_elements(By.XPATH, "//label[contains(., '部分符合')]/preceding-sibling::input")
     click(browser, radios[0])
     click(browser, radios[1])
-    wait_text(browser, "[data-testid=self-score]", "10")
+    wait_text(browser, "[data-testid=self-score]", "33.33")  # 10 of 30 points, out of 100

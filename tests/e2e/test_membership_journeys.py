@@ -115,6 +115,7 @@ def test_individual_registration_bank_transfer_and_finance_verification(browser,
     order = member.user.orders.get()
     browser.get(f"{live_server.url}/admin/payments/order/{order.pk}/change/")
     click(browser, browser.find_element(By.LINK_TEXT, "核实到账"))
+    fill(browser, {"statement_payer": "钱佳"})  # as the bank statement shows it
     submit(browser, "确认核实到账")
     wait_for(browser, ".messagelist .success")
 

@@ -94,12 +94,12 @@ def test_the_questionnaire_saves_and_resumes_and_submits_only_when_complete():
     first = evaluation.programme.sections.first().questions.first()
     option = first.options.get(text="部分符合")
     assert services.evaluation_save_answers(evaluation_id=evaluation.pk, answers={first.pk: option.pk},
-                                            by=evaluation.member.user) == Decimal(5)
+                                            by=evaluation.member.user) == Decimal("16.67")  # 5 of 30
     with pytest.raises(Incomplete, match="2 道必答题"):
         services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=evaluation.member.user)
-    assert h.answer_all(evaluation) == Decimal(30)
+    assert h.answer_all(evaluation) == Decimal(100)  # 30 of 30, out of 100 like the evaluators' scores
     evaluation = services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=evaluation.member.user)
-    assert (evaluation.state, evaluation.self_score) == (S.UNDER_REVIEW, Decimal(30))
+    assert (evaluation.state, evaluation.self_score) == (S.UNDER_REVIEW, Decimal(100))
 
 
 def test_the_score_is_the_evaluators_not_the_self_score():
@@ -109,7 +109,7 @@ def test_the_score_is_the_evaluators_not_the_self_score():
     evaluation = services.evaluation_initial_result(evaluation_id=evaluation.pk, by=h.office(),
                                                     report=upload("r.pdf", pdf_bytes()))
     assert (evaluation.score, evaluation.grade) == (Decimal("55.00"), "BBB")
-    assert evaluation.self_score == Decimal(30)
+    assert evaluation.self_score == Decimal(100)
 
 
 def test_an_evaluator_employed_by_the_institution_cannot_be_assigned():

@@ -84,7 +84,7 @@ def test_the_questionnaire_page_saves_and_shows_the_running_self_score(client):
     option = question.options.get(text="部分符合")
     url = reverse("evaluation:questionnaire", args=[evaluation.pk])
     page = client.post(url, {f"q{question.pk}": option.pk, "action": "save"}, follow=True).content.decode()
-    assert 'data-testid="self-score">5' in page and "已保存" in page
+    assert 'data-maximum="30.00">16.67</strong> / 100' in page and "已保存" in page
     page = client.post(url, {f"q{question.pk}": option.pk, "action": "submit"}, follow=True).content.decode()
     assert "必答题未作答" in page
 
@@ -128,9 +128,30 @@ def test_the_evaluator_scores_on_the_workbench_within_the_points(client):
     assert "0 至 10 分之间" in page
     data = {f"score{q.pk}": "8" for q in questions} | {"comment": "整体良好", "action": "submit"}
     page = client.post(url, data, follow=True).content.decode()
-    assert "评分已提交" in page
+    assert "确认提交评分？" in page and "得分 80.00 / 100" in page  # 提交评分 asks first
+    assignment.refresh_from_db()
+    assert assignment.state == "assigned"
+    page = client.post(url, data | {"action": "confirm"}, follow=True).content.decode()
+    assert "评分已提交" in page and "提交后不能再修改" in page  # the read-only page says why
     assignment.refresh_from_db()
     assert assignment.total == 80
+
+
+def test_the_workbench_lists_open_tasks_first_with_their_clock_and_finished_apart(client):
+    person = h.evaluator()
+    done_evaluation, open_evaluation = h.under_review(), h.under_review()
+    finished = assignment_create(evaluation=done_evaluation, evaluator=person, by=h.office())
+    services.assignment_save_scores(assignment_id=finished.pk, by=person.user, comment="", submit=True,
+                                    scores={q.pk: (Decimal(7), "") for q in
+                                            done_evaluation.programme.sections.first().questions.all()})
+    assignment_create(evaluation=open_evaluation, evaluator=person, by=h.office())
+    login(client, person.user)
+    html = client.get(reverse("experts:workbench")).content.decode()
+    open_table = html.split('data-testid="open-tasks"')[1].split("</table>")[0]
+    done_table = html.split('data-testid="done-tasks"')[1].split("</table>")[0]
+    assert open_evaluation.member.name in open_table and "出具评价报告" in open_table
+    assert done_evaluation.member.name in done_table and "70.00 / 100" in done_table
+    assert done_evaluation.member.name not in open_table
 
 
 def test_another_member_cannot_open_an_evaluation_or_its_report(client):
