@@ -16,6 +16,7 @@ from payments import sandbox
 from payments import services as payments
 
 from . import deadlines, services
+from .document_templates import templates_attach
 from .models import Evaluation, Fee, Option, Programme, Question, Section
 
 REGULATION = """第一章 总则
@@ -55,6 +56,7 @@ def seed() -> list[DemoLogin]:
                 question = Question.objects.create(section=section, text=text, position=n)
                 for m, (label, points) in enumerate(OPTIONS):
                     Option.objects.create(question=question, text=label, points=Decimal(points), position=m)
+    templates_attach(programme=programme)
     for institution_type, amount in FEES.items():
         Fee.objects.get_or_create(programme=programme, institution_type=institution_type,
                                   defaults={"amount": Decimal(amount)})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from core.models import Message
+from core.downloads import file_url
 from evaluation import services
 from evaluation.deadlines import act_on_clocks, expire_results, remind_office
 from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
@@ -374,3 +375,25 @@ def test_a_downgrade_keeps_the_old_certificate_and_plaque(django_capture_on_comm
     old = {evaluation.certificate.name, evaluation.plaque.name}
     services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规", by=h.office())
     assert set(evaluation.superseded_files.values_list("file", flat=True)) == old
+
+
+def test_the_credit_programme_ships_its_four_blank_forms_with_headings_and_fields(client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from evaluation.document_templates import templates_attach
+
+    programme = h.credit()
+    assert templates_attach(programme=programme) == 4
+    assert templates_attach(programme=programme) == 0  # once
+    texts = {}
+    for document in programme.documents.all():
+        with document.template.open("rb") as fh:
+            texts[document.name] = "".join(page.extract_text() for page in PdfReader(BytesIO(fh.read())).pages)
+    assert "统一社会信用代码" in texts["社会信用评价申报表"] and "法定代表人（签字）" in texts["社会信用评价申报表"]
+    assert "卫生技术人员数" in texts["社会信用评价信息登记表"]
+    assert "医疗机构执业许可证" in texts["医疗机构承诺书"]
+    assert "五个工作日" in texts["国家行业评价确认书"]
+    client.force_login(UnitMemberFactory().user)
+    assert client.get(file_url(programme.documents.first(), "template")).status_code == 200
