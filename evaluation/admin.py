@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django_fsm_log.admin import StateLogInline
 
 from core.admin_exports import CheckedExportMixin
-from core.admin_records import RecordAdminMixin
+from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -84,6 +83,12 @@ class SubmittedDocumentInline(admin.TabularInline):
     can_delete = False
     fields = ("document", "link", "uploaded_at", "superseded", "office_comment")
     readonly_fields = ("document", "link", "uploaded_at", "superseded")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Per-file comments are written while the office decides on acceptance, and kept after.
+        if obj is None or obj.state != Evaluation.State.SUBMITTED:
+            return self.fields
+        return self.readonly_fields
 
     @admin.display(description="文件")
     def link(self, obj):
@@ -169,6 +174,7 @@ def _comment(name):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
+    view_on_site = False  # the evaluation's page is the institution's own, not a public one
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
     list_filter = ("state", "programme", "grade")
     search_fields = ("member__name", "member__credit_code", "certificate_no")
@@ -179,7 +185,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
                        "extension_reason", "notice_status", "final_report_link", "revoke_reason", "assign_link")
     fields = readonly_fields
     inlines = [SubmittedDocumentInline, DeadlineInline, AppealInline, MeetingInline, ObjectionInline,
-               SupersededFileInline, StateLogInline]
+               SupersededFileInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
         AdminTransition("accept", "受理", lambda e, *, by, reason: services.evaluation_accept(evaluation_id=e.pk, by=by),

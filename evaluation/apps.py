@@ -32,3 +32,18 @@ class EvaluationConfig(AppConfig):
         register_downloadable(Objection, ["attachment"])
         register_downloadable(SupersededFile, ["file"])
         register_certificate_lookup(certificate_lookup)
+        from django.utils import timezone
+
+        from core.admin_queues import Queue, register_queue
+
+        from .models import Deadline
+
+        register_queue(Queue("待受理评价申请", "evaluation.change_evaluation", "admin:evaluation_evaluation_changelist",
+                             "state__exact=submitted", lambda: Evaluation.objects.filter(state="submitted").count()))
+        register_queue(Queue("待答复复议", "evaluation.change_evaluation", "admin:evaluation_evaluation_changelist",
+                             "state__exact=appealed", lambda: Evaluation.objects.filter(state="appealed").count()))
+        register_queue(Queue("待处理公示异议", "evaluation.change_objection", "admin:evaluation_objection_changelist",
+                             "decision__exact=pending", lambda: Objection.objects.filter(decision="pending").count()))
+        register_queue(Queue("逾期评价时限", "evaluation.change_evaluation", "admin:evaluation_evaluation_changelist",
+                             "", lambda: Deadline.objects.filter(met_at__isnull=True,
+                                                                 due_on__lt=timezone.localdate()).count(), urgent=True))

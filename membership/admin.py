@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
-from core.admin_records import RecordAdminMixin
+from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -144,7 +143,7 @@ class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
     readonly_fields = ("user", "kind", "state", "name", "credit_code", "member_no", "review_comment",
                        "submitted_at", "created_at")
     inlines = [UnitProfileInline, IndividualProfileInline, ContactInline, TermInline, ArchivedFileInline,
-               StateLogInline]
+               HistoryInline]
     transitions = (
         AdminTransition("approve", "审核通过", _approve, PERM, lambda m: m.state == S.SUBMITTED),
         AdminTransition("return", "退回修改", _return, PERM, lambda m: m.state == S.SUBMITTED, reason_label="审核意见"),

@@ -27,3 +27,12 @@ class MembershipConfig(AppConfig):
         register_downloadable(MembershipTerm, ["certificate"])
         register_downloadable(ArchivedFile, ["file"])
         register_certificate_lookup(certificate_lookup)
+        from core.admin_queues import Queue, register_queue
+
+        from .models import Member, ProfileChange
+
+        register_queue(Queue("待审核入会申请", "membership.change_member", "admin:membership_member_changelist",
+                             "state__exact=submitted", lambda: Member.objects.filter(state="submitted").count()))
+        register_queue(Queue("待审核登记信息变更", "membership.change_profilechange",
+                             "admin:membership_profilechange_changelist", "decision__exact=pending",
+                             lambda: ProfileChange.objects.filter(decision="pending").count()))

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.utils.html import format_html
-from django_fsm_log.admin import StateLogInline
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
-from core.admin_records import RecordAdminMixin
+from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin
 from core.downloads import admin_file_link
 
@@ -62,7 +61,7 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, a
     search_fields = ("out_trade_no", "invoice_title", "payer__mobile", "payer__name", "transaction_id")
     list_select_related = ("payer",)
     date_hierarchy = "created_at"
-    inlines = [BankTransferInline, StateLogInline]
+    inlines = [BankTransferInline, HistoryInline]
     readonly_fields = [f.name for f in Order._meta.fields]
     exclude = ("content_type", "object_id")
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
@@ -96,7 +95,7 @@ class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin,
     list_filter = ("state", "due_on")
     search_fields = ("number", "title", "tax_id", "order__out_trade_no")
     list_select_related = ("order",)
-    inlines = [StateLogInline]
+    inlines = [HistoryInline]
     fields = ("order", "number", "state", "title", "tax_id", "email", "mobile", "amount", "item", "due_on",
               "due_provisional", "pdf_link", "official_file", "issued_at", "escalated_at")
     readonly_fields = [f for f in fields if f != "official_file"]

@@ -46,3 +46,12 @@ def status_badge(label, tone="secondary"):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def admin_queues(context):
+    """The admin index's work queues for the signed-in staff member (core.admin_queues)."""
+    from core.admin_queues import queues_for
+
+    request = context.get("request")
+    return queues_for(request.user) if request is not None else []

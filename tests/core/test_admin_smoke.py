@@ -38,3 +38,30 @@ def test_demo_has_an_evaluation_in_every_state(demo):
     assert set(Evaluation.objects.values_list("state", flat=True)) == set(Evaluation.State.values)
     published = Evaluation.objects.get(state="published")
     assert published.certificate and published.plaque
+
+
+def test_the_admin_index_shows_each_roles_queues_with_counts(client, demo):
+    from membership.models import Member
+
+    client.force_login(User.objects.get(mobile="13800000001"))  # 会员部
+    html = client.get(reverse("admin:index")).content.decode()
+    waiting = Member.objects.filter(state="submitted").count()
+    assert f'data-queue="待审核入会申请">{waiting}<' in html
+    assert "待核实对公转账" not in html  # finance's queue
+    client.force_login(User.objects.get(mobile="13800000003"))  # 财务
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'data-queue="待核实对公转账">1<' in html and "待审核入会申请" not in html
+
+
+def test_a_record_with_nothing_left_to_edit_offers_no_save_and_logs_read_in_chinese(client, demo):
+    from evaluation.models import Evaluation
+
+    client.force_login(User.objects.get(mobile="13800000002"))  # 评价办公室
+    published = Evaluation.objects.filter(state="published").first()
+    html = client.get(reverse("admin:evaluation_evaluation_change", args=[published.pk])).content.decode()
+    assert 'name="_save"' not in html
+    assert "办理记录" in html and "公示中 → 已发布" in html and "Transition" not in html
+    assert "在站点上查看" not in html
+    submitted = Evaluation.objects.filter(state="submitted").first()
+    html = client.get(reverse("admin:evaluation_evaluation_change", args=[submitted.pk])).content.decode()
+    assert 'name="_save"' in html  # per-file comments are still to be written

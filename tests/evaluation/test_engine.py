@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
-from core.models import Message
 from core.downloads import file_url
+from core.models import Message
 from evaluation import services
 from evaluation.deadlines import act_on_clocks, expire_results, remind_office
 from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
