@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .admin_records import RecordAdminMixin
-from .models import CalendarOverride, ConfirmedCalendarYear, Delivery, Message
+from .models import CalendarOverride, ConfirmedCalendarYear, Delivery, Message, OutboxJob
 
 
 @admin.register(CalendarOverride)
@@ -31,6 +31,16 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_filter = ("channel", "status")
     search_fields = ("address", "subject", "template")
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxJob)
+class OutboxJobAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "task", "args", "state", "attempts", "enqueued_at", "done_at")
+    list_filter = ("state", "task")
+    readonly_fields = [f.name for f in OutboxJob._meta.fields]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -181,3 +181,19 @@ def test_mobile_format_is_validated():
     for bad in ("1391234567", "23912345678", "139123456789", "1391234567a", ""):
         with pytest.raises(ValidationError):
             validate_mobile(bad)
+
+
+def test_behind_the_proxy_the_per_address_limit_keys_on_the_client_not_the_proxy(client, settings):
+    """nginx (one trusted proxy) appends the client to X-Forwarded-For; twenty bad attempts
+    from one client lock that client out, not everyone behind the proxy."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(mobile="13912345678")
+    for n in range(25):
+        client.post(LOGIN_URL, {"login": f"1390000{n:04d}", "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    locked = client.post(LOGIN_URL, {"login": "13912345678", "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert SESSION_KEY not in client.session and locked.status_code in (200, 429)
+    other = client.post(LOGIN_URL, {"login": "13912345678", "password": PASSWORD},
+                        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert other.status_code == 302 and SESSION_KEY in client.session
