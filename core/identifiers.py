@@ -40,7 +40,8 @@ def validate_id_number(value: str) -> None:
     The region code is not checked against stdnum's table: numbers issued under codes that
     were later merged or renamed are still valid identity cards."""
     number = (value or "").strip().upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if len(number) != 18 or not number.isascii() or not number[:17].isdigit() or not (
+            number[17].isdigit() or number[17] == "X"):
         raise ValidationError("身份证号码应为 18 位，最后一位可以是数字或 X。", code="id_format")
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -123,7 +123,7 @@ def documents(request, member, pk):
 
 def _posted_id(request, name: str) -> int | None:
     value = request.POST.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]:
@@ -158,7 +158,8 @@ def questionnaire(request, member, pk):
     questions = list(Question.objects.filter(section__programme=evaluation.programme)
                      .select_related("section").prefetch_related("options"))
     if request.method == "POST":
-        answers = {q.pk: int(request.POST[f"q{q.pk}"]) for q in questions if request.POST.get(f"q{q.pk}", "").isdigit()}
+        chosen_ids = {q.pk: _posted_id(request, f"q{q.pk}") for q in questions}
+        answers = {pk: option for pk, option in chosen_ids.items() if option is not None}
         try:
             services.evaluation_save_answers(evaluation_id=evaluation.pk, answers=answers, by=request.user)
             if request.POST.get("action") == "submit":

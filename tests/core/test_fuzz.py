@@ -18,7 +18,7 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 JUNK = ["\x00", "x" * 10_000, "NaN", "sNaN", "-1", "1e999", "99999999999999999999999", "../../etc/passwd",
-        "<script>alert(1)</script>", "１２３", "9" * 40]
+        "<script>alert(1)</script>", "１２３", "²³", "1101051949123100²X", "9" * 40]
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/static/", "/files/", "/payments/wechat/notify/")
 MAX_PAGES = 150
 PER_ROUTE = 10  # pages of one URL pattern (articles, assignments in each state)

@@ -33,3 +33,9 @@ def test_id_number_check_digit():
         with pytest.raises(ValidationError) as excinfo:
             validate_id_number(bad)
         assert excinfo.value.code == code
+
+
+@pytest.mark.parametrize("number", ["1101051949123100²X", "²10105194912310021", "１１０１０５１９４９１２３１００２X"])
+def test_digits_that_are_not_ascii_are_refused_not_crashed_on(number):
+    with pytest.raises(ValidationError):
+        validate_id_number(number)
