@@ -14,6 +14,7 @@ from .exceptions import EvaluationError
 from .models import (
     Appeal,
     CommitteeMeeting,
+    Criterion,
     Deadline,
     Evaluation,
     Fee,
@@ -22,8 +23,6 @@ from .models import (
     Option,
     Programme,
     ProgrammeDocument,
-    Question,
-    Section,
     SubmittedDocument,
     SupersededFile,
 )
@@ -56,25 +55,37 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class OptionInline(admin.TabularInline):
     model = Option
     extra = 0
+    verbose_name_plural = "自评选项（社会信用评价）"
 
 
-@admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("text", "section", "required", "position")
-    list_filter = ("section__programme", "section")
-    inlines = [OptionInline]
-
-
-class QuestionInline(admin.TabularInline):
-    model = Question
+class ItemInline(admin.TabularInline):
+    model = Criterion
+    fk_name = "parent"
+    fields = ("code", "text", "max_points", "evidence_required", "required", "position")
     extra = 0
     show_change_link = True
+    verbose_name = "条目"
+    verbose_name_plural = "本章条目"
 
 
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ("title", "programme", "position")
-    inlines = [QuestionInline]
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """The standard: chapters list their items; an item has its maximum, whether evidence is
+    required, guidance, and (credit) its self-assessment options."""
+
+    list_display = ("code", "text_short", "programme", "parent", "max_points", "evidence_required")
+    list_filter = ("programme", ("parent", admin.EmptyFieldListFilter), "evidence_required")
+    search_fields = ("code", "text")
+    list_select_related = ("programme", "parent")
+    fields = ("programme", "parent", "code", "text", "max_points", "evidence_required", "guidance", "required",
+              "position")
+
+    def get_inlines(self, request, obj):
+        return [ItemInline] if obj is not None and obj.parent_id is None else [OptionInline]
+
+    @admin.display(description="章节 / 要求")
+    def text_short(self, obj):
+        return obj.text[:60]
 
 
 class SubmittedDocumentInline(admin.TabularInline):

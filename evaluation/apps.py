@@ -7,14 +7,14 @@ class EvaluationConfig(AppConfig):
     role_permissions = {
         "evaluation_office": [
             f"evaluation.{action}_{model}"
-            for model in ("programme", "programmedocument", "fee", "section", "question", "option", "gradeband")
+            for model in ("programme", "programmedocument", "fee", "criterion", "option", "gradeband")
             for action in ("view", "add", "change")
         ] + [
             "evaluation.view_evaluation", "evaluation.change_evaluation", "evaluation.view_submitteddocument",
             "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
             "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
-            "evaluation.view_questionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
+            "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
         ],
     }
 

@@ -17,7 +17,8 @@ from payments import services as payments
 
 from . import deadlines, services
 from .document_templates import templates_attach
-from .models import Evaluation, Fee, Option, Programme, Question, Section
+from .models import Evaluation, Fee, Programme
+from .selectors import items_of
 
 REGULATION = """第一章 总则
 第一条 为规范社会办医疗机构社会信用评价工作，推动行业诚信体系建设，制定本办法。
@@ -47,15 +48,12 @@ TARGETS = [
 
 def seed() -> list[DemoLogin]:
     programme = Programme.objects.get(kind="credit")
-    if not programme.sections.exists():
+    if not programme.criteria.exists():
         programme.regulation_text = REGULATION
         programme.save(update_fields=["regulation_text"])
-        for position, (title, questions) in enumerate(QUESTIONNAIRE.items(), start=1):
-            section = Section.objects.create(programme=programme, title=title, position=position)
-            for n, text in enumerate(questions, start=1):
-                question = Question.objects.create(section=section, text=text, position=n)
-                for m, (label, points) in enumerate(OPTIONS):
-                    Option.objects.create(question=question, text=label, points=Decimal(points), position=m)
+        services.standard_import(programme=programme, chapters=[
+            {"text": title, "items": [{"text": text, "options": OPTIONS} for text in items]}
+            for title, items in QUESTIONNAIRE.items()])
     templates_attach(programme=programme)
     for institution_type, amount in FEES.items():
         Fee.objects.get_or_create(programme=programme, institution_type=institution_type,
@@ -121,7 +119,7 @@ def _drive(programme, member, target, office, evaluators, pdf):
     if target == "self_assessment":
         return
     answers = {q.pk: q.options.order_by("position")[1 if q.pk % 3 else 0].pk
-               for q in Question.objects.filter(section__programme=programme).prefetch_related("options")}
+               for q in items_of(programme).prefetch_related("options")}
     services.evaluation_save_answers(evaluation_id=e.pk, answers=answers, by=member.user)
     services.evaluation_submit_self_assessment(evaluation_id=e.pk, by=member.user)
     from experts.services import assignment_create
@@ -137,7 +135,7 @@ def _drive(programme, member, target, office, evaluators, pdf):
         assignment = e.assignments.get(evaluator=evaluator.user)
         services.assignment_save_scores(
             assignment_id=assignment.pk, comment="总体情况良好。", submit=True, by=evaluator.user,
-            scores={q.pk: (points, "") for q in Question.objects.filter(section__programme=programme)})
+            scores={q.pk: (points, "") for q in items_of(programme)})
     services.evaluation_initial_result(evaluation_id=e.pk, by=office, report=ContentFile(pdf, name="report.pdf"))
     if target == "initial_result":
         return

@@ -2,7 +2,8 @@
 
 Shared: Programme (regulation, document templates, fee schedule), Evaluation (the state
 machine), SubmittedDocument (every version kept), Deadline (stored working-day timers),
-Appeal, CommitteeMeeting, Objection. Credit-only: Questionnaire sections/questions/options,
+Appeal, CommitteeMeeting, Objection, Criterion (the standard) and CriterionScore. Credit-only: the
+self-assessment Options on criteria,
 the institution's Answers, and GradeBand (score → grade).
 """
 from decimal import Decimal
@@ -87,39 +88,48 @@ class Fee(models.Model):
         return f"{self.programme} {self.institution_type} ¥{self.amount}"
 
 
-# --- credit: questionnaire and grades ----------------------------------------------------
+# --- the standard both programmes evaluate against ---------------------------------------
 
-class Section(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
-    title = models.CharField("部分", max_length=100)
+class Criterion(models.Model):
+    """The programme's standard as data: chapters (no parent) and their items. An item has
+    its requirement, maximum points and whether evidence must be uploaded for it. Evaluators
+    and experts score items (CriterionScore); credit's self-assessment options hang on items."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="criteria",
+                                  verbose_name="评价项目")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="items",
+                               verbose_name="所属章节")
+    code = models.CharField("编号", max_length=20, blank=True)
+    text = models.TextField("章节名称 / 评价要求")
+    max_points = models.DecimalField("满分", max_digits=6, decimal_places=2, null=True, blank=True,
+                                     validators=[MinValueValidator(0)], help_text="条目必填；章节留空。")
+    evidence_required = models.BooleanField("须上传佐证材料", default=False)
+    guidance = models.TextField("佐证材料指引", blank=True)
+    required = models.BooleanField("必答", default=True, help_text="社会信用评价自评问卷中须作答。")
     position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "问卷部分"
-        verbose_name_plural = "问卷部分"
+        verbose_name = "评价标准条目"
+        verbose_name_plural = "评价标准"
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(parent__isnull=True) | models.Q(max_points__isnull=False),
+                                   name="evaluation_item_has_maximum"),
+        ]
 
     def __str__(self):
-        return self.title
+        return f"{self.code} {self.text}".strip()[:80]
 
-
-class Question(models.Model):
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField("问题", max_length=300)
-    required = models.BooleanField("必答", default=True)
-    position = models.PositiveSmallIntegerField("排序", default=0)
-
-    class Meta:
-        verbose_name = "问题"
-        verbose_name_plural = "问题"
-        ordering = ["section__position", "position", "id"]
-
-    def __str__(self):
-        return self.text
+    @property
+    def is_item(self) -> bool:
+        return self.parent_id is not None
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    """A self-assessment choice of a credit item (社会信用评价自评问卷)."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options",
+                                  verbose_name="评价条目")
     text = models.CharField("选项", max_length=200)
     points = models.DecimalField("分值", max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
     position = models.PositiveSmallIntegerField("排序", default=0)
@@ -459,17 +469,17 @@ class SubmittedDocument(models.Model):
 
 class Answer(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT)
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT)
     option = models.ForeignKey(Option, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "自评答案"
         verbose_name_plural = "自评答案"
-        constraints = [models.UniqueConstraint(fields=["evaluation", "question"], name="evaluation_one_answer")]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="evaluation_one_answer")]
 
     def __str__(self):
-        return f"{self.question_id}: {self.option}"
+        return f"{self.criterion_id}: {self.option}"
 
 
 class Deadline(models.Model):
@@ -614,16 +624,18 @@ class Assignment(models.Model):
         return f"{self.evaluation} → {self.evaluator}"
 
 
-class QuestionScore(models.Model):
+class CriterionScore(models.Model):
+    """One evaluator's score for one item of the standard, within its maximum, with a comment."""
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT)
-    score = models.DecimalField("评分", max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, verbose_name="评价条目")
+    score = models.DecimalField("评分", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
     comment = models.CharField("说明", max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "逐题评分"
-        verbose_name_plural = "逐题评分"
-        constraints = [models.UniqueConstraint(fields=["assignment", "question"], name="evaluation_one_score")]
+        verbose_name = "逐项评分"
+        verbose_name_plural = "逐项评分"
+        constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="evaluation_one_score")]
 
     def __str__(self):
-        return f"{self.question_id}: {self.score}"
+        return f"{self.criterion_id}: {self.score}"

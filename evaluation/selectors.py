@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from .models import Assignment, Evaluation
@@ -60,9 +60,21 @@ def certificate_lookup(number: str):
     )
 
 
-def questionnaire_maximum(programme) -> Decimal:
-    """The most points the programme's questionnaire can give (each question's best option)."""
-    from .models import Question
+def items_of(programme) -> QuerySet:
+    """The items of the programme's standard (not its chapters), in reading order, each with
+    its chapter: what evaluators score, and for credit what the self-assessment asks."""
+    from .models import Criterion
 
-    best = Question.objects.filter(section__programme=programme).annotate(best=Max("options__points"))
-    return best.aggregate(total=Sum("best"))["total"] or Decimal(0)
+    return (Criterion.objects.filter(programme=programme, parent__isnull=False).select_related("parent")
+            .order_by("parent__position", "parent_id", "position", "id"))
+
+
+def questionnaire_items(programme) -> QuerySet:
+    """Items that carry self-assessment options (the credit questionnaire)."""
+    return items_of(programme).filter(options__isnull=False).distinct()
+
+
+def questionnaire_maximum(programme) -> Decimal:
+    """The most points the self-assessment can give (each item's best option)."""
+    best = questionnaire_items(programme).order_by().annotate(best=Max("options__points"))
+    return sum((row.best or Decimal(0) for row in best), Decimal(0))

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Avg, Max, Sum
+from django.db.models import Avg, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,18 +32,17 @@ from .models import (
     Appeal,
     Assignment,
     CommitteeMeeting,
+    CriterionScore,
     Deadline,
     Evaluation,
     Fee,
     Objection,
     Option,
     Programme,
-    Question,
-    QuestionScore,
     SubmittedDocument,
     SupersededFile,
 )
-from .selectors import questionnaire_maximum
+from .selectors import items_of, questionnaire_items, questionnaire_maximum
 
 logger = logging.getLogger(__name__)
 K = Deadline.Kind
@@ -164,16 +163,15 @@ def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: 
 
 
 def evaluation_save_answers(*, evaluation_id: int, answers: dict[int, int], by) -> Decimal:
-    """Save questionnaire answers (question id → option id); returns the running self-score."""
+    """Save questionnaire answers (item id → option id); returns the running self-score."""
     with transaction.atomic():
         evaluation = locked_evaluation(evaluation_id)
         if evaluation.state != Evaluation.State.SELF_ASSESSMENT:
             raise Incomplete("问卷当前不可填写。")
-        options = Option.objects.filter(pk__in=answers.values(),
-                                        question__section__programme=evaluation.programme).select_related("question")
-        by_question = {o.question_id: o for o in options if answers.get(o.question_id) == o.pk}
-        for question_id, option in by_question.items():
-            Answer.objects.update_or_create(evaluation=evaluation, question_id=question_id,
+        options = Option.objects.filter(pk__in=answers.values(), criterion__programme=evaluation.programme)
+        by_item = {o.criterion_id: o for o in options if answers.get(o.criterion_id) == o.pk}
+        for criterion_id, option in by_item.items():
+            Answer.objects.update_or_create(evaluation=evaluation, criterion_id=criterion_id,
                                             defaults={"option": option})
     return self_score(evaluation=evaluation)
 
@@ -193,9 +191,8 @@ def evaluation_submit_self_assessment(*, evaluation_id: int, by) -> Evaluation:
     """Submit the completed questionnaire; evaluators' report is due in 30 working days."""
     with transaction.atomic():
         evaluation = locked_evaluation(evaluation_id)
-        answered = set(evaluation.answers.values_list("question_id", flat=True))
-        unanswered = Question.objects.filter(section__programme=evaluation.programme, required=True) \
-            .exclude(pk__in=answered).count()
+        answered = set(evaluation.answers.values_list("criterion_id", flat=True))
+        unanswered = questionnaire_items(evaluation.programme).filter(required=True).exclude(pk__in=answered).count()
         if unanswered:
             raise Incomplete(f"还有 {unanswered} 道必答题未作答，请完成后再提交。")
         evaluation.submit_self_assessment(self_score=self_score(evaluation=evaluation), by=by,
@@ -511,8 +508,8 @@ def _keep_superseded(evaluation: Evaluation, field: str, reason: str, by) -> Non
 
 def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decimal, str]], comment: str,
                            submit: bool, by) -> Assignment:
-    """Save an evaluator's per-question scores (each within the question's points); submitting
-    needs every question scored and fixes the total, normalised to 100."""
+    """Save an evaluator's per-item scores (each within the item's maximum, with a comment);
+    submitting needs every item scored and fixes the total, normalised to 100."""
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("evaluation").get(pk=assignment_id,
                                                                                           evaluator=by)
@@ -520,23 +517,22 @@ def assignment_save_scores(*, assignment_id: int, scores: dict[int, tuple[Decima
             raise Incomplete("评分已提交，不能再修改。")
         if assignment.evaluation.state != Evaluation.State.UNDER_REVIEW:
             raise Incomplete("该评价当前不在评价阶段。")
-        questions = Question.objects.filter(section__programme=assignment.evaluation.programme) \
-            .annotate(max_points=Max("options__points"))
-        maximum = {q.pk: q.max_points or Decimal(0) for q in questions}
-        texts = {q.pk: q.text for q in questions}
-        for question_id, (score, note) in scores.items():
-            if question_id not in maximum:
+        items = list(items_of(assignment.evaluation.programme))
+        maximum = {item.pk: item.max_points or Decimal(0) for item in items}
+        texts = {item.pk: item.text for item in items}
+        for criterion_id, (score, note) in scores.items():
+            if criterion_id not in maximum:
                 continue
-            if not Decimal(0) <= score <= maximum[question_id]:
-                top = f"{maximum[question_id]:.2f}".rstrip("0").rstrip(".")
-                raise Incomplete(f"“{texts[question_id]}”的评分应在 0 至 {top} 分之间。")
-            QuestionScore.objects.update_or_create(assignment=assignment, question_id=question_id,
-                                                   defaults={"score": score, "comment": note})
+            if not Decimal(0) <= score <= maximum[criterion_id]:
+                top = f"{maximum[criterion_id]:.2f}".rstrip("0").rstrip(".")
+                raise Incomplete(f"“{texts[criterion_id][:40]}”的评分应在 0 至 {top} 分之间。")
+            CriterionScore.objects.update_or_create(assignment=assignment, criterion_id=criterion_id,
+                                                    defaults={"score": score, "comment": note})
         assignment.comment = comment
         if submit:
-            scored = dict(assignment.scores.values_list("question_id", "score"))
+            scored = dict(assignment.scores.values_list("criterion_id", "score"))
             if set(scored) != set(maximum):
-                raise Incomplete("请对全部问题评分后再提交。")
+                raise Incomplete("请对全部评价条目评分后再提交。")
             assignment.total = out_of_100(sum(scored.values()), sum(maximum.values()))
             assignment.state, assignment.submitted_at = Assignment.State.SUBMITTED, timezone.now()
         assignment.save()
@@ -568,3 +564,31 @@ def assignment_recuse(*, assignment_id: int, reason: str, by) -> Assignment:
         assignment.save(update_fields=["state", "recused_at", "recused_reason"])
     logger.info("assignment %s recused by %s: %s", assignment.pk, getattr(by, "pk", None), reason)
     return assignment
+
+
+def standard_import(*, programme: Programme, chapters: list[dict]) -> int:
+    """Create a programme's standard from data: ``[{"text": chapter, "items": [{"text",
+    "max_points", "evidence_required", "guidance", "options": [(label, points)]}]}]``; credit
+    items carry self-assessment options (an item's maximum defaults to its best option).
+    Returns the number of items created."""
+    from .models import Criterion
+
+    created = 0
+    with transaction.atomic():
+        start = programme.criteria.filter(parent__isnull=True).count()
+        for chapter_no, chapter in enumerate(chapters, start=start + 1):
+            parent = Criterion.objects.create(programme=programme, code=str(chapter_no), text=chapter["text"],
+                                              position=chapter_no)
+            for item_no, item in enumerate(chapter["items"], start=1):
+                options = item.get("options", [])
+                best = max((Decimal(points) for _, points in options), default=None)
+                criterion = Criterion.objects.create(
+                    programme=programme, parent=parent, code=f"{chapter_no}.{item_no}", text=item["text"],
+                    max_points=Decimal(item.get("max_points", best if best is not None else 0)),
+                    evidence_required=item.get("evidence_required", False), guidance=item.get("guidance", ""),
+                    position=item_no)
+                Option.objects.bulk_create([Option(criterion=criterion, text=label, points=Decimal(points), position=n)
+                                            for n, (label, points) in enumerate(options)])
+                created += 1
+    logger.info("standard of %s: %d items imported", programme, created)
+    return created

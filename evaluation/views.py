@@ -14,7 +14,7 @@ from payments.views import invoice_info
 from . import selectors, services
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
-from .models import Evaluation, Programme, Question, document_validator
+from .models import Evaluation, Programme, document_validator
 from .progress import progress
 
 # What a service may answer instead of doing the step: its own refusal, or the evaluation
@@ -155,8 +155,7 @@ def questionnaire(request, member, pk):
     evaluation = _own(member, pk)
     if evaluation.state != S.SELF_ASSESSMENT:
         return redirect("evaluation:detail", pk=pk)
-    questions = list(Question.objects.filter(section__programme=evaluation.programme)
-                     .select_related("section").prefetch_related("options"))
+    questions = list(selectors.questionnaire_items(evaluation.programme).prefetch_related("options"))
     if request.method == "POST":
         chosen_ids = {q.pk: _posted_id(request, f"q{q.pk}") for q in questions}
         answers = {pk: option for pk, option in chosen_ids.items() if option is not None}
@@ -169,7 +168,7 @@ def questionnaire(request, member, pk):
         except REFUSALS as exc:
             messages.error(request, explain(exc))
         return redirect("evaluation:questionnaire", pk=pk)
-    chosen = dict(evaluation.answers.values_list("question_id", "option_id"))
+    chosen = dict(evaluation.answers.values_list("criterion_id", "option_id"))
     return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
                  chosen=chosen, self_score=services.self_score(evaluation=evaluation),
                  maximum=selectors.questionnaire_maximum(evaluation.programme))

@@ -3,15 +3,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
-from evaluation.models import Answer, Assignment, Evaluation, Question
-from evaluation.selectors import assignments_of
+from evaluation.models import Answer, Assignment, Evaluation
+from evaluation.selectors import assignments_of, items_of
 
 
 @login_required
@@ -35,8 +34,7 @@ def assignment(request, pk):
     if assignment is None:  # not theirs: as if it did not exist
         raise Http404
     evaluation = assignment.evaluation
-    questions = list(Question.objects.filter(section__programme=evaluation.programme)
-                     .select_related("section").annotate(max_points=Max("options__points")))
+    questions = list(items_of(evaluation.programme))
     if request.method == "POST":
         scores = {}
         for question in questions:
@@ -63,8 +61,8 @@ def assignment(request, pk):
                 return redirect(f"{request.path}?confirm=1")
             messages.success(request, "评分已提交。" if action == "confirm" else "评分草稿已保存。")
         return redirect("experts:assignment", pk=pk)
-    answers = {a.question_id: a.option for a in Answer.objects.filter(evaluation=evaluation).select_related("option")}
-    saved = {s.question_id: s for s in assignment.scores.all()}
+    answers = {a.criterion_id: a.option for a in Answer.objects.filter(evaluation=evaluation).select_related("option")}
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [(q, answers.get(q.pk), saved.get(q.pk)) for q in questions]
     editable = assignment.state == Assignment.State.ASSIGNED and evaluation.state == Evaluation.State.UNDER_REVIEW
     if assignment.state == Assignment.State.SUBMITTED:

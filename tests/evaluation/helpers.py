@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from evaluation import services
-from evaluation.models import Evaluation, Fee, Option, Programme, Question, Section
+from evaluation.models import Evaluation, Fee, Option, Programme
+from evaluation.selectors import items_of
 from experts.models import Evaluator
 from experts.services import assignment_create
 from membership.models import Member
@@ -23,13 +24,10 @@ def credit() -> Programme:
 
         import_module("evaluation.migrations.0002_credit_programme").create(apps, None)
     programme = Programme.objects.get(kind="credit")
-    if not programme.sections.exists():
-        section = Section.objects.create(programme=programme, title="基本信用", position=1)
-        for n in range(1, 4):
-            question = Question.objects.create(section=section, text=f"问题{n}", position=n)
-            Option.objects.create(question=question, text="完全符合", points=Decimal(10), position=1)
-            Option.objects.create(question=question, text="部分符合", points=Decimal(5), position=2)
-            Option.objects.create(question=question, text="不符合", points=Decimal(0), position=3)
+    if not programme.criteria.exists():
+        options = [("完全符合", 10), ("部分符合", 5), ("不符合", 0)]
+        services.standard_import(programme=programme, chapters=[
+            {"text": "基本信用", "items": [{"text": f"问题{n}", "options": options} for n in range(1, 4)]}])
         Fee.objects.get_or_create(programme=programme, institution_type="口腔门诊部", defaults={"amount": Decimal("8000")})
     return programme
 
@@ -82,8 +80,8 @@ def paid(evaluation=None) -> Evaluation:
 
 
 def answer_all(evaluation, option_text="完全符合"):
-    answers = {o.question_id: o.pk for o in Option.objects.filter(
-        question__section__programme=evaluation.programme, text=option_text)}
+    answers = {o.criterion_id: o.pk for o in Option.objects.filter(
+        criterion__programme=evaluation.programme, text=option_text)}
     return services.evaluation_save_answers(evaluation_id=evaluation.pk, answers=answers, by=evaluation.member.user)
 
 
@@ -96,7 +94,7 @@ def under_review(evaluation=None) -> Evaluation:
 def scored(evaluation, points_each: Decimal, by=None):
     person = evaluator()
     assignment = assignment_create(evaluation=evaluation, evaluator=person, by=by or office())
-    questions = evaluation.programme.sections.first().questions.all()
+    questions = items_of(evaluation.programme)
     services.assignment_save_scores(assignment_id=assignment.pk, by=person.user, comment="评价意见", submit=True,
                                     scores={q.pk: (Decimal(points_each), "") for q in questions})
     return person

@@ -15,6 +15,7 @@ from evaluation.deadlines import act_on_clocks, expire_results, remind_office
 from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
 from evaluation.grades import grade_for
 from evaluation.models import Deadline, Evaluation, Objection, SubmittedDocument
+from evaluation.selectors import items_of
 from experts.services import AssignmentRefused, assignment_create
 from membership.models import Member
 from tests.core.files import pdf_bytes, upload
@@ -92,7 +93,7 @@ def test_accepting_sets_the_fee_by_institution_type_and_paying_opens_the_questio
 
 def test_the_questionnaire_saves_and_resumes_and_submits_only_when_complete():
     evaluation = h.paid()
-    first = evaluation.programme.sections.first().questions.first()
+    first = items_of(evaluation.programme).first()
     option = first.options.get(text="部分符合")
     assert services.evaluation_save_answers(evaluation_id=evaluation.pk, answers={first.pk: option.pk},
                                             by=evaluation.member.user) == Decimal("16.67")  # 5 of 30
@@ -124,13 +125,13 @@ def test_evaluator_scores_stay_within_each_questions_points():
     evaluation = h.under_review()
     person = h.evaluator()
     assignment = assignment_create(evaluation=evaluation, evaluator=person, by=h.office())
-    question = evaluation.programme.sections.first().questions.first()
+    question = items_of(evaluation.programme).first()
     with pytest.raises(Incomplete, match="0 至 10"):
         services.assignment_save_scores(assignment_id=assignment.pk, scores={question.pk: (Decimal(11), "")},
                                         comment="", submit=False, by=person.user)
     services.assignment_save_scores(assignment_id=assignment.pk, scores={question.pk: (Decimal(8), "好")},
                                     comment="草稿", submit=False, by=person.user)
-    with pytest.raises(Incomplete, match="全部问题"):
+    with pytest.raises(Incomplete, match="全部评价条目"):
         services.assignment_save_scores(assignment_id=assignment.pk, scores={}, comment="", submit=True, by=person.user)
 
 

@@ -9,6 +9,7 @@ from core.downloads import file_url
 from evaluation import services, views
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation
+from evaluation.selectors import items_of
 from experts.services import assignment_create
 from membership.models import Member
 from tests.core.files import pdf_bytes, upload
@@ -80,7 +81,7 @@ def test_a_committee_of_four_is_refused_through_the_admin_with_a_message(client)
 def test_the_questionnaire_page_saves_and_shows_the_running_self_score(client):
     evaluation = h.paid()
     login(client, evaluation.member.user)
-    question = evaluation.programme.sections.first().questions.first()
+    question = items_of(evaluation.programme).first()
     option = question.options.get(text="部分符合")
     url = reverse("evaluation:questionnaire", args=[evaluation.pk])
     page = client.post(url, {f"q{question.pk}": option.pk, "action": "save"}, follow=True).content.decode()
@@ -122,7 +123,7 @@ def test_the_evaluator_scores_on_the_workbench_within_the_points(client):
     person = h.evaluator()
     assignment = assignment_create(evaluation=evaluation, evaluator=person, by=h.office())
     login(client, person.user)
-    questions = list(evaluation.programme.sections.first().questions.all())
+    questions = list(items_of(evaluation.programme))
     url = reverse("experts:assignment", args=[assignment.pk])
     page = client.post(url, {f"score{questions[0].pk}": "12", "action": "save"}, follow=True).content.decode()
     assert "0 至 10 分之间" in page
@@ -143,7 +144,7 @@ def test_the_workbench_lists_open_tasks_first_with_their_clock_and_finished_apar
     finished = assignment_create(evaluation=done_evaluation, evaluator=person, by=h.office())
     services.assignment_save_scores(assignment_id=finished.pk, by=person.user, comment="", submit=True,
                                     scores={q.pk: (Decimal(7), "") for q in
-                                            done_evaluation.programme.sections.first().questions.all()})
+                                            items_of(done_evaluation.programme)})
     assignment_create(evaluation=open_evaluation, evaluator=person, by=h.office())
     login(client, person.user)
     html = client.get(reverse("experts:workbench")).content.decode()
