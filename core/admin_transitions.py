@@ -2,36 +2,63 @@
 
 A ModelAdmin lists ``transitions``; each becomes a button on the change page, a
 confirmation page (with a required reason or comment where the step needs one), and a POST
-that calls the service with the locked object's id, the staff user and the reason. The
-service does the checking; a refusal comes back as an error message, never a crash.
+that calls the service itself: ``service(<model>_id=obj.pk, by=user, <reason_arg>=reason)``,
+or with a form's cleaned data as keyword arguments. No adapter functions: the service's own
+keyword names are declared on the button. The service does the checking; a refusal comes
+back as an error message, never a crash. Availability is usually ``can_proceed`` on the
+model's transition of the same step (``transition_available``).
 """
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 
 @dataclass(frozen=True)
 class AdminTransition:
     name: str
     label: str
-    service: Callable  # service(obj, by=user, reason=str) -> anything
+    service: Callable  # the service: service(<object_arg>=obj.pk, by=user, **arguments)
     permission: str  # "app_label.codename" the staff user needs
     available: Callable[[object], bool]
     reason_label: str | None = None  # a required text field when set
+    reason_arg: str = "reason"  # the service's keyword for that text
+    object_arg: str = ""  # the service's keyword for the object's id; default "<model name>_id"
+    fixed: dict = field(default_factory=dict)  # keyword arguments the button always passes
     style: str = "default"  # default | danger
     form_class: type | None = None  # a form whose cleaned data are the service's keyword arguments
 
 
+def transition_available(method_name: str) -> Callable[[object], bool]:
+    """Whether the object's FSM transition ``method_name`` can be taken now (can_proceed)."""
+    return lambda obj: can_proceed(getattr(obj, method_name))
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class ReadOnlyInline(admin.StackedInline):
+    """Records shown under their parent that the admin neither adds, changes nor deletes."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class TransitionButtonsMixin:
@@ -76,9 +103,13 @@ class TransitionButtonsMixin:
         else:
             form = None
         if request.method == "POST" and (form is None or form.is_valid()):
-            arguments = form.cleaned_data if step.form_class else {"reason": form.cleaned_data["reason"] if form else ""}
+            arguments = {step.object_arg or f"{obj._meta.model_name}_id": obj.pk, "by": request.user, **step.fixed}
+            if step.form_class:
+                arguments.update(form.cleaned_data)
+            elif form is not None:
+                arguments[step.reason_arg] = form.cleaned_data["reason"]
             try:
-                step.service(obj, by=request.user, **arguments)
+                step.service(**arguments)
             except self.refusal_errors as exc:
                 messages.error(request, f"“{step.label}”未执行：{_explain(exc)}")
             else:

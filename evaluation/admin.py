@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_fsm import can_proceed
 
 from core.admin_exports import CheckedExportMixin
 from core.admin_records import HistoryInline, RecordAdminMixin
-from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 
 from . import services
@@ -27,8 +28,8 @@ from .models import (
     SupersededFile,
 )
 
-S = Evaluation.State
 PERM = "evaluation.change_evaluation"
+can = transition_available
 
 
 class DocumentInline(admin.StackedInline):
@@ -97,7 +98,7 @@ class SubmittedDocumentInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         # Per-file comments are written while the office decides on acceptance, and kept after.
-        if obj is None or obj.state != Evaluation.State.SUBMITTED:
+        if obj is None or not can_proceed(obj.accept):
             return self.fields
         return self.readonly_fields
 
@@ -125,20 +126,6 @@ class DeadlineInline(admin.TabularInline):
         return "逾期" if obj.due_on < timezone.localdate() else "进行中"
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.StackedInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -171,18 +158,6 @@ class ObjectionInline(ReadOnlyInline):
     show_change_link = True
 
 
-def _call(name):
-    def run(evaluation, *, by, **arguments):
-        return getattr(services, name)(evaluation_id=evaluation.pk, by=by, **arguments)
-    return run
-
-
-def _comment(name):
-    def run(evaluation, *, by, reason):
-        return getattr(services, name)(evaluation_id=evaluation.pk, by=by, comment=reason)
-    return run
-
-
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     view_on_site = False  # the evaluation's page is the institution's own, not a public one
@@ -199,30 +174,26 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
                SupersededFileInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
-        AdminTransition("accept", "受理", lambda e, *, by, reason: services.evaluation_accept(evaluation_id=e.pk, by=by),
-                        PERM, lambda e: e.state == S.SUBMITTED),
-        AdminTransition("return", "退回修改", _comment("evaluation_return"), PERM, lambda e: e.state == S.SUBMITTED,
-                        reason_label="退回意见（各文件的意见请在下方“申报材料”中填写并保存）"),
-        AdminTransition("reject", "不予受理", lambda e, *, by, reason: services.evaluation_reject(
-            evaluation_id=e.pk, by=by, reason=reason), PERM, lambda e: e.state == S.SUBMITTED,
-            reason_label="不予受理理由", style="danger"),
-        AdminTransition("supplement", "要求补充材料", _comment("evaluation_request_supplement"), PERM,
-                        lambda e: e.state == S.UNDER_REVIEW, reason_label="需要补充的材料"),
-        AdminTransition("initial", "出具初评结果", _call("evaluation_initial_result"), PERM,
-                        lambda e: e.state == S.UNDER_REVIEW, form_class=InitialResultForm),
-        AdminTransition("answer", "答复复议", _call("evaluation_answer_appeal"), PERM, lambda e: e.state == S.APPEALED,
+        AdminTransition("accept", "受理", services.evaluation_accept, PERM, can("accept")),
+        AdminTransition("return", "退回修改", services.evaluation_return, PERM, can("return_for_correction"),
+                        reason_label="退回意见（各文件的意见请在下方“申报材料”中填写并保存）", reason_arg="comment"),
+        AdminTransition("reject", "不予受理", services.evaluation_reject, PERM, can("reject"),
+                        reason_label="不予受理理由", style="danger"),
+        AdminTransition("request_supplement", "要求补充材料", services.evaluation_request_supplement, PERM,
+                        can("request_supplement"), reason_label="需要补充的材料", reason_arg="comment"),
+        AdminTransition("initial", "出具初评结果", services.evaluation_initial_result, PERM, can("give_initial_result"),
+                        form_class=InitialResultForm),
+        AdminTransition("answer", "答复复议", services.evaluation_answer_appeal, PERM, can("answer_appeal"),
                         form_class=AnswerAppealForm),
-        AdminTransition("meeting", "记录评审会议", _call("evaluation_record_meeting"), PERM,
-                        lambda e: e.state == S.COMMITTEE, form_class=MeetingForm),
-        AdminTransition("final_report", "上传最终评价报告", _call("evaluation_upload_final_report"), PERM,
-                        lambda e: e.state == S.PUBLISHED, form_class=FinalReportForm),
-        AdminTransition("extend", "延期", _call("evaluation_extend"), PERM,
-                        lambda e: e.state == S.PUBLISHED and not e.extended, form_class=ExtendForm),
-        AdminTransition("downgrade", "降级", _call("evaluation_downgrade"), PERM, lambda e: e.state == S.PUBLISHED,
+        AdminTransition("meeting", "记录评审会议", services.evaluation_record_meeting, PERM, can("committee_approve"),
+                        form_class=MeetingForm),
+        AdminTransition("final_report", "上传最终评价报告", services.evaluation_upload_final_report, PERM,
+                        lambda e: e.is_current_result, form_class=FinalReportForm),
+        AdminTransition("extend", "延期", services.evaluation_extend, PERM, can("extend"), form_class=ExtendForm),
+        AdminTransition("downgrade", "降级", services.evaluation_downgrade, PERM, can("downgrade"),
                         form_class=DowngradeForm, style="danger"),
-        AdminTransition("revoke", "撤销（摘牌）", lambda e, *, by, reason: services.evaluation_revoke(
-            evaluation_id=e.pk, by=by, reason=reason), PERM, lambda e: e.state == S.PUBLISHED,
-            reason_label="撤销原因及评价领导小组核准情况", style="danger"),
+        AdminTransition("revoke", "撤销（摘牌）", services.evaluation_revoke, PERM, can("revoke"),
+                        reason_label="撤销原因及评价领导小组核准情况", style="danger"),
     )
 
     def get_queryset(self, request):
@@ -239,7 +210,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
 
     @admin.display(description="公示情况")
     def notice_status(self, obj):
-        if obj.state != S.PUBLIC_NOTICE:
+        if not can_proceed(obj.publish):
             return "—"
         pending = obj.objections.filter(decision=Objection.Decision.PENDING).count()
         if services.notice_held(obj):
@@ -261,14 +232,6 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
         return format_html('{} <a href="{}">指派评价人员</a>', names or "未指派", url)
 
 
-def _uphold(objection, *, by, reason):
-    services.objection_decide(objection_id=objection.pk, upheld=True, reason=reason, by=by)
-
-
-def _dismiss(objection, *, by, reason):
-    services.objection_decide(objection_id=objection.pk, upheld=False, reason=reason, by=by)
-
-
 @admin.register(Objection)
 class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
@@ -278,10 +241,11 @@ class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin)
                        "decision_reason")
     fields = readonly_fields
     transitions = (
-        AdminTransition("uphold", "异议成立", _uphold, "evaluation.change_objection",
-                        lambda o: o.decision == "pending", reason_label="核查说明（成立后退回评审委员会）", style="danger"),
-        AdminTransition("dismiss", "异议不成立", _dismiss, "evaluation.change_objection",
-                        lambda o: o.decision == "pending", reason_label="核查说明"),
+        AdminTransition("uphold", "异议成立", services.objection_decide, "evaluation.change_objection",
+                        lambda o: o.decision == "pending", fixed={"upheld": True},
+                        reason_label="核查说明（成立后退回评审委员会）", style="danger"),
+        AdminTransition("dismiss", "异议不成立", services.objection_decide, "evaluation.change_objection",
+                        lambda o: o.decision == "pending", fixed={"upheld": False}, reason_label="核查说明"),
     )
 
     @admin.display(description="附件")

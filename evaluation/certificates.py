@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from core.pdf import render_pdf
-from membership.certificates import qr_svg
+from core.qrcodes import qr_svg
 
 from .models import Evaluation
 

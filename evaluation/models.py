@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, can_proceed, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.uploads import RandomUploadPath, UploadValidator
@@ -41,6 +41,13 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def rules(self):
+        """Everything this programme does differently (evaluation/programmes/<kind>.py)."""
+        from .programmes import rules_for
+
+        return rules_for(self.kind)
 
     def declaration_list(self) -> list[str]:
         return [line.strip() for line in self.declarations.splitlines() if line.strip()]
@@ -120,6 +127,12 @@ class Criterion(models.Model):
     def __str__(self):
         return f"{self.code} {self.text}".strip()[:80]
 
+    def save(self, *args, **kwargs):
+        # An item belongs to its chapter's programme (items added under a chapter in the admin).
+        if self.parent_id and not self.programme_id:
+            self.programme_id = self.parent.programme_id
+        super().save(*args, **kwargs)
+
     @property
     def is_item(self) -> bool:
         return self.parent_id is not None
@@ -164,6 +177,18 @@ class GradeBand(models.Model):
 
 # --- the evaluation -------------------------------------------------------------------------
 
+def _step(name: str, *extra_conditions) -> dict:
+    """A transition taken where the evaluation's programme graph has ``name`` from the current
+    state, to the state the graph names (``can_proceed`` asks the same graph)."""
+    return {
+        "field": "state",
+        "source": "*",
+        "target": GET_STATE(lambda evaluation, *args, **kwargs: evaluation.rules.target(name, evaluation.state)),
+        "conditions": [lambda evaluation: evaluation.rules.allows(name, evaluation.state), *extra_conditions],
+    }
+
+
+
 class Evaluation(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "填报中"
@@ -174,6 +199,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         SELF_ASSESSMENT = "self_assessment", "自评中"
         UNDER_REVIEW = "under_review", "评价中"
         SUPPLEMENT = "supplement", "补充材料"
+        EVIDENCE = "evidence", "材料上传中"
+        EXPERT_REVIEW = "expert_review", "专家评审"
+        ON_SITE = "on_site", "现场评审"
         INITIAL_RESULT = "initial_result", "初评结果"
         APPEALED = "appealed", "复议中"
         COMMITTEE = "committee", "评审委员会审议"
@@ -239,131 +267,186 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         running = [d for d in self.deadlines.all() if d.met_at is None and d.acted_at is None]
         return min(running, key=lambda d: d.due_on, default=None)
 
+    # Evaluations that no longer count: refused, or a result that lapsed or was withdrawn.
+    CLOSED_STATES = (State.REJECTED, State.EXPIRED, State.REVOKED)
+
+    # --- the programme ---------------------------------------------------------------------
+
+    @property
+    def rules(self):
+        """Everything this evaluation's programme does differently (evaluation.programmes)."""
+        return self.programme.rules
+
+    @property
+    def documents_open(self) -> bool:
+        """Whether the institution may change its uploaded documents now."""
+        return self.state in self.rules.documents_states
+
+    @property
+    def scoring_open(self) -> bool:
+        """Whether evaluators or experts may score now."""
+        return self.state in self.rules.scoring_states
+
+    @property
+    def is_current_result(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    def progress(self) -> list[tuple[str, str]]:
+        return self.rules.progress(self.state)
+
     # --- transitions: check and move state only --------------------------------------
+    # Where each may be taken, and where it leads, is the programme's graph
+    # (evaluation/programmes/<kind>.py); the methods only record what the step decides.
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    @transition(**_step("submit"))
     def submit(self, *, at, by=None, description=None):
-        """The institution submits its documents and handler for acceptance."""
+        """The institution submits its application for acceptance."""
         self.submitted_at = at
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUBMITTED, target=State.AWAITING_PAYMENT)
-    def accept(self, *, fee, by=None, description=None):
-        """The office accepts the application; the fee is next."""
+    @transition(**_step("accept"))
+    def accept(self, *, fee=None, by=None, description=None):
+        """The office accepts the application (credit: the fee is next; capability: evidence)."""
         self.fee = fee
         self.office_comment = ""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    @transition(**_step("return_for_correction"))
     def return_for_correction(self, *, comment: str, by=None, description=None):
         self.office_comment = comment
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    @transition(**_step("reject"))
     def reject(self, *, reason: str, by=None, description=None):
         self.office_comment = reason
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.AWAITING_PAYMENT, target=State.SELF_ASSESSMENT)
+    @transition(**_step("fee_paid"))
     def fee_paid(self, *, by=None, description=None):
         """The fee order is paid; the questionnaire opens."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SELF_ASSESSMENT, target=State.UNDER_REVIEW)
+    @transition(**_step("submit_self_assessment"))
     def submit_self_assessment(self, *, self_score, by=None, description=None):
         self.self_score = self_score
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.UNDER_REVIEW, target=State.SUPPLEMENT)
+    @transition(**_step("request_supplement"))
     def request_supplement(self, *, comment: str, by=None, description=None):
         self.office_comment = comment
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUPPLEMENT, target=State.UNDER_REVIEW)
+    @transition(**_step("resubmit_supplement"))
     def resubmit_supplement(self, *, by=None, description=None):
         self.office_comment = ""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.UNDER_REVIEW, target=State.INITIAL_RESULT)
+    @transition(**_step("submit_evidence"))
+    def submit_evidence(self, *, by=None, description=None):
+        """Evidence for every item that needs it is in; the experts' review begins."""
+        self.office_comment = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("reopen_evidence"))
+    def reopen_evidence(self, *, comment: str, by=None, description=None):
+        """The office reopens the evidence for the institution, saying what is missing."""
+        self.office_comment = comment
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("start_visit"))
+    def start_visit(self, *, by=None, description=None):
+        """The group is drawn and confirmed and the visit notified: the on-site review."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("send_to_committee"))
+    def send_to_committee(self, *, by=None, description=None):
+        """Every expert scored and every member signed the group report."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("give_initial_result"))
     def give_initial_result(self, *, score, grade: str, by=None, description=None):
-        """The evaluators' score, its grade and the report go to the institution."""
+        """The score and its result (credit: a grade; capability: a star level) go to the institution."""
         self.score, self.grade = score, grade
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.INITIAL_RESULT, target=State.APPEALED)
+    @transition(**_step("appeal"))
     def appeal(self, *, by=None, description=None):
         """Once, while the appeal window is open (the service checks the window)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.APPEALED, target=State.COMMITTEE)
+    @transition(**_step("answer_appeal"))
     def answer_appeal(self, *, by=None, description=None):
         """The office answered the appeal (the report may have been revised once)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.INITIAL_RESULT, target=State.COMMITTEE)
+    @transition(**_step("close_appeal_window"))
     def close_appeal_window(self, *, by=None, description=None):
-        """No appeal within the window: the result goes to the committee."""
+        """No appeal within the window: the result moves on."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.COMMITTEE, target=State.PUBLIC_NOTICE)
+    @transition(**_step("committee_approve"))
     def committee_approve(self, *, by=None, description=None):
         self.meetings_held += 1
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.COMMITTEE, target=State.UNDER_REVIEW)
+    @transition(**_step("committee_send_back"))
     def committee_send_back(self, *, by=None, description=None):
         self.meetings_held += 1
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PUBLIC_NOTICE, target=State.COMMITTEE)
+    @transition(**_step("uphold_objection"))
     def uphold_objection(self, *, by=None, description=None):
         """An objection during the notice was upheld: back to the committee."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PUBLIC_NOTICE, target=State.PUBLISHED)
+    @transition(**_step("publish"))
     def publish(self, *, at, valid_until, certificate_no: str, by=None, description=None):
         self.published_at, self.valid_until, self.certificate_no = at, valid_until, certificate_no
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED)
+    @transition(**_step("downgrade"))
     def downgrade(self, *, grade: str, reason: str, by=None, description=None):
-        """A lower grade after a committee-approved review; the certificate is reissued."""
+        """A lower result after a committee-approved review; the certificate is reissued."""
         self.grade, self.revoke_reason = grade, reason
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PUBLISHED, target=State.REVOKED)
-    def revoke(self, *, reason: str, by=None, description=None):
-        self.revoke_reason = reason
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED, conditions=[lambda e: not e.extended])
+    @transition(**_step("extend", lambda e: not e.extended))
     def extend(self, *, valid_until, reason: str, by=None, description=None):
         """The one extension (延期续评) of at most 6 months, on a written reason kept with it."""
         self.valid_until, self.extended, self.extension_reason = valid_until, True, reason
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED)
+    @transition(**_step("revoke"))
+    def revoke(self, *, reason: str, by=None, description=None):
+        self.revoke_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("expire"))
     def expire(self, *, by=None, description=None):
         """Validity ended without renewal."""
 
@@ -388,12 +471,10 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return self.get_absolute_url()
 
     def payment_due(self) -> bool:
-        return self.state == self.State.AWAITING_PAYMENT
+        return can_proceed(self.fee_paid)
 
     def payment_context(self) -> PaymentContext:
-        from .progress import progress
-
-        return PaymentContext(title=f"{self.programme.name} · 缴纳评价费", steps=progress(self.State.AWAITING_PAYMENT),
+        return PaymentContext(title=f"{self.programme.name} · 缴纳评价费", steps=self.progress(),
                               next_step="缴费成功后即可填写自评问卷（财务核实对公转账后同样自动进入下一步）。",
                               invoice_button="下一步")
 
@@ -492,6 +573,7 @@ class Deadline(models.Model):
         APPEAL_ANSWER = "appeal_answer", "复议答复（10个工作日）"
         NOTICE = "notice", "公示期（7个工作日）"
         FINAL_REPORT = "final_report", "上传最终报告（20个工作日）"
+        PROVINCIAL = "provincial", "省级协会初审（15个工作日）"
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField("时限", max_length=20, choices=Kind.choices)
@@ -522,6 +604,8 @@ class Appeal(models.Model):
     submitted_at = models.DateTimeField("提出时间", auto_now_add=True)
     answer = models.TextField("答复", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="答复人")
 
     class Meta:
         verbose_name = "复议"
@@ -577,6 +661,9 @@ class Objection(models.Model):
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     decision = models.CharField("核查结论", max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decision_reason = models.TextField("核查说明", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="核查人")
+    decided_at = models.DateTimeField("核查时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "公示异议"
@@ -593,9 +680,9 @@ class Objection(models.Model):
         return self.attachment_name
 
 
-class Assignment(models.Model):
+class Assignment(ConcurrentTransitionMixin, models.Model):
     """An evaluator (or expert) assigned to an evaluation: the only link between evaluation
-    and the experts app. Scores are per question, the total is normalised to 100."""
+    and the experts app. Scores are per item of the standard; the total is out of 100."""
 
     class State(models.TextChoices):
         ASSIGNED = "assigned", "评分中"
@@ -605,7 +692,7 @@ class Assignment(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="assignments")
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments",
                                   verbose_name="评价人员")
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ASSIGNED)
+    state = FSMField("状态", max_length=10, choices=State.choices, default=State.ASSIGNED, protected=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
     comment = models.TextField("评价意见", blank=True)
@@ -622,6 +709,20 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} → {self.evaluator}"
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ASSIGNED, target=State.SUBMITTED)
+    def submit(self, *, total, at, by=None, description=None):
+        """Every item scored: the total is fixed and the scores can no longer change."""
+        self.total, self.submitted_at = total, at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.ASSIGNED, State.SUBMITTED], target=State.RECUSED)
+    def recuse(self, *, reason: str, at, by=None, description=None):
+        """A conflict of interest ends the assignment; it stays on record."""
+        self.recused_reason, self.recused_at = reason, at
 
 
 class CriterionScore(models.Model):

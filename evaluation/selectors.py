@@ -78,3 +78,13 @@ def questionnaire_maximum(programme) -> Decimal:
     """The most points the self-assessment can give (each item's best option)."""
     best = questionnaire_items(programme).order_by().annotate(best=Max("options__points"))
     return sum((row.best or Decimal(0) for row in best), Decimal(0))
+
+
+def assignable_evaluations() -> QuerySet[Evaluation]:
+    """Evaluations that may be given evaluators or experts now, by each programme's rules."""
+    from .programmes import registered
+
+    condition = Q(pk__in=[])
+    for kind, rules in registered().items():
+        condition |= Q(programme__kind=kind, state__in=rules.assignable_states)
+    return Evaluation.objects.filter(condition).select_related("member", "programme")

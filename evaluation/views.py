@@ -5,30 +5,30 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
+from core.access import member_required
 from core.ratelimits import TOO_MANY, over_limit
-from membership.views import member_required
 from payments.views import invoice_info
 
 from . import selectors, services
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
 from .models import Evaluation, Programme, document_validator
-from .progress import progress
 
 # What a service may answer instead of doing the step: its own refusal, or the evaluation
 # having moved on meanwhile (a second click, a second tab, the office).
 REFUSALS = (EvaluationError, TransitionNotAllowed, ConcurrentTransition)
 
 
+INSTITUTION_STEPS = ("submit", "fee_paid", "submit_self_assessment", "resubmit_supplement", "submit_evidence",
+                     "appeal")
+
+
 def explain(exc: Exception) -> str:
     if isinstance(exc, EvaluationError):
         return str(exc)
     return "该评价的状态刚刚发生了变化（可能已在其他页面提交），请查看最新状态。"
-
-S = Evaluation.State
-
 
 def _own(member, pk) -> Evaluation:
     evaluation = selectors.evaluation_for_member(member=member, pk=pk)
@@ -38,7 +38,9 @@ def _own(member, pk) -> Evaluation:
 
 
 def _page(request, evaluation, template, **context):
-    return render(request, template, {"evaluation": evaluation, "progress": progress(evaluation.state),
+    # What the institution can do now, as its programme's graph says (the template's buttons).
+    can = {step: can_proceed(getattr(evaluation, step)) for step in INSTITUTION_STEPS}
+    return render(request, template, {"evaluation": evaluation, "progress": evaluation.progress(), "can": can,
                                       "due": evaluation.current_clock(), "today": timezone.localdate(), **context})
 
 
@@ -63,14 +65,14 @@ def apply(request, member, kind):
             return redirect("evaluation:index")
         return redirect("evaluation:documents", pk=evaluation.pk)
     return render(request, "evaluation/apply.html", {"programme": programme, "form": form, "member": member,
-                                                      "progress": progress(S.DRAFT)})
+                                                      "progress": programme.rules.progress_before_start()})
 
 
 @member_required
 def detail(request, member, pk):
     evaluation = _own(member, pk)
     closes = services.appeal_window_closes(evaluation)
-    can_appeal = (evaluation.state == S.INITIAL_RESULT and closes is not None
+    can_appeal = (can_proceed(evaluation.appeal) and closes is not None
                   and not hasattr(evaluation, "appeal_record"))
     return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
                  can_appeal=can_appeal)
@@ -81,7 +83,7 @@ def documents(request, member, pk):
     """提交资料: one form for every document row; one press keeps every chosen file (each file
     that passes its checks is stored even when another fails) and 提交 submits as well."""
     evaluation = _own(member, pk)
-    editable = evaluation.state in (S.DRAFT, S.RETURNED, S.SUPPLEMENT)
+    editable = evaluation.documents_open
     handler_form = HandlerForm(initial={"handler_name": evaluation.handler_name,
                                         "handler_mobile": evaluation.handler_mobile})
     file_errors: dict[int, list[str]] = {}
@@ -89,14 +91,14 @@ def documents(request, member, pk):
         action = request.POST.get("action")
         try:
             if action == "remove":
-                submitted_id = _posted_id(request, "submitted")
+                submitted_id = _posted_id(request, "file_id")
                 if submitted_id is not None:
                     services.evaluation_remove_document(evaluation_id=evaluation.pk, by=request.user,
                                                         submitted_id=submitted_id)
                 return redirect("evaluation:documents", pk=pk)
             stored, file_errors = _store_chosen_files(request, evaluation)
             if action == "submit" and not file_errors:
-                if evaluation.state == S.SUPPLEMENT:
+                if can_proceed(evaluation.resubmit_supplement):
                     services.evaluation_resubmit_supplement(evaluation_id=evaluation.pk, by=request.user)
                     messages.success(request, "补充材料已提交。")
                     return redirect("evaluation:detail", pk=pk)
@@ -113,7 +115,7 @@ def documents(request, member, pk):
         except REFUSALS as exc:
             messages.error(request, explain(exc))
         evaluation = _own(member, pk)
-        editable = evaluation.state in (S.DRAFT, S.RETURNED, S.SUPPLEMENT)
+        editable = evaluation.documents_open
     current = [d for d in evaluation.documents.all() if not d.superseded]
     rows = [(document, [d for d in current if d.document_id == document.pk], file_errors.get(document.pk, []))
             for document in evaluation.programme.documents.all()]
@@ -145,7 +147,7 @@ def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]
 @member_required
 def pay(request, member, pk):
     evaluation = _own(member, pk)
-    if evaluation.state != S.AWAITING_PAYMENT:
+    if not can_proceed(evaluation.fee_paid):
         return redirect("evaluation:detail", pk=pk)
     return invoice_info(request, payable=evaluation, back_url=reverse("evaluation:detail", args=[pk]))
 
@@ -153,7 +155,7 @@ def pay(request, member, pk):
 @member_required
 def questionnaire(request, member, pk):
     evaluation = _own(member, pk)
-    if evaluation.state != S.SELF_ASSESSMENT:
+    if not can_proceed(evaluation.submit_self_assessment):
         return redirect("evaluation:detail", pk=pk)
     questions = list(selectors.questionnaire_items(evaluation.programme).prefetch_related("options"))
     if request.method == "POST":
@@ -207,7 +209,7 @@ OBJECTION_RATE = "5/h"
 
 
 def objection(request, pk):
-    evaluation = get_object_or_404(Evaluation.objects.select_related("member"), pk=pk, state=S.PUBLIC_NOTICE)
+    evaluation = get_object_or_404(selectors.under_notice(), pk=pk)
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and over_limit(request, group="objection", rate=OBJECTION_RATE):
         form.is_valid()

@@ -5,7 +5,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from evaluation.models import Assignment, Evaluation
+from evaluation.models import Assignment
+from evaluation.selectors import assignable_evaluations
 
 from .exceptions import AssignmentRefused
 from .models import Evaluator
@@ -27,8 +28,7 @@ class EvaluatorAdmin(admin.ModelAdmin):
 
 
 class AssignmentForm(forms.Form):
-    evaluation = forms.ModelChoiceField(label="评价", queryset=Evaluation.objects.filter(
-        state__in=[Evaluation.State.UNDER_REVIEW, Evaluation.State.SELF_ASSESSMENT, Evaluation.State.SUPPLEMENT]))
+    evaluation = forms.ModelChoiceField(label="评价", queryset=assignable_evaluations())
     evaluator = forms.ModelChoiceField(label="评价人员", queryset=Evaluator.objects.filter(is_active=True))
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
-from evaluation.models import Answer, Assignment, Evaluation
+from evaluation.models import Answer, Assignment
 from evaluation.selectors import assignments_of, items_of
 
 
@@ -64,7 +64,7 @@ def assignment(request, pk):
     answers = {a.criterion_id: a.option for a in Answer.objects.filter(evaluation=evaluation).select_related("option")}
     saved = {s.criterion_id: s for s in assignment.scores.all()}
     rows = [(q, answers.get(q.pk), saved.get(q.pk)) for q in questions]
-    editable = assignment.state == Assignment.State.ASSIGNED and evaluation.state == Evaluation.State.UNDER_REVIEW
+    editable = assignment.state == Assignment.State.ASSIGNED and evaluation.scoring_open
     if assignment.state == Assignment.State.SUBMITTED:
         read_only = f"您已于 {timezone.localtime(assignment.submitted_at):%Y年%m月%d日 %H:%M} 提交评分，提交后不能再修改。"
     elif not editable:

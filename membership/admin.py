@@ -3,7 +3,7 @@ from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
 from core.admin_records import HistoryInline, RecordAdminMixin
-from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 
 from . import services
@@ -101,32 +101,8 @@ class MemberResource(resources.ModelResource):
         export_order = fields
 
 
-def _approve(member, *, by, reason):
-    services.member_approve(member_id=member.pk, by=by)
-
-
-def _return(member, *, by, reason):
-    services.member_return(member_id=member.pk, by=by, comment=reason)
-
-
-def _reject(member, *, by, reason):
-    services.member_reject(member_id=member.pk, by=by, reason=reason)
-
-
-def _suspend(member, *, by, reason):
-    services.member_suspend(member_id=member.pk, by=by, reason=reason)
-
-
-def _reinstate(member, *, by, reason):
-    services.member_reinstate(member_id=member.pk, by=by)
-
-
-def _revoke(member, *, by, reason):
-    services.member_revoke(member_id=member.pk, by=by, reason=reason)
-
-
-S = Member.State
 PERM = "membership.change_member"
+can = transition_available
 
 
 @admin.register(Member)
@@ -145,15 +121,15 @@ class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
     inlines = [UnitProfileInline, IndividualProfileInline, ContactInline, TermInline, ArchivedFileInline,
                HistoryInline]
     transitions = (
-        AdminTransition("approve", "审核通过", _approve, PERM, lambda m: m.state == S.SUBMITTED),
-        AdminTransition("return", "退回修改", _return, PERM, lambda m: m.state == S.SUBMITTED, reason_label="审核意见"),
-        AdminTransition("reject", "不予通过", _reject, PERM, lambda m: m.state == S.SUBMITTED,
+        AdminTransition("approve", "审核通过", services.member_approve, PERM, can("approve")),
+        AdminTransition("return", "退回修改", services.member_return, PERM, can("return_for_correction"),
+                        reason_label="审核意见", reason_arg="comment"),
+        AdminTransition("reject", "不予通过", services.member_reject, PERM, can("reject"),
                         reason_label="不通过原因", style="danger"),
-        AdminTransition("suspend", "暂停资格", _suspend, PERM, lambda m: m.state == S.ACTIVE,
+        AdminTransition("suspend", "暂停资格", services.member_suspend, PERM, can("suspend"),
                         reason_label="暂停原因", style="danger"),
-        AdminTransition("reinstate", "恢复资格", _reinstate, PERM, lambda m: m.state == S.SUSPENDED),
-        AdminTransition("revoke", "撤销资格", _revoke, PERM,
-                        lambda m: m.state in (S.ACTIVE, S.SUSPENDED, S.EXPIRED), reason_label="撤销原因",
+        AdminTransition("reinstate", "恢复资格", services.member_reinstate, PERM, can("reinstate")),
+        AdminTransition("revoke", "撤销资格", services.member_revoke, PERM, can("revoke"), reason_label="撤销原因",
                         style="danger"),
     )
 
@@ -168,14 +144,6 @@ class MemberAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
         return [inline for inline in self.inlines if inline is not drop]
 
 
-def _accept_change(change, *, by, reason):
-    services.profile_change_decide(change_id=change.pk, by=by, accept=True, reason=reason)
-
-
-def _reject_change(change, *, by, reason):
-    services.profile_change_decide(change_id=change.pk, by=by, accept=False, reason=reason)
-
-
 @admin.register(ProfileChange)
 class ProfileChangeAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, MembershipError)
@@ -184,9 +152,10 @@ class ProfileChangeAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAd
     readonly_fields = ("member", "name", "credit_code", "decision", "reason", "submitted_at", "decided_by",
                        "decided_at")
     transitions = (
-        AdminTransition("accept", "同意变更", _accept_change, PERM, lambda c: c.decision == "pending"),
-        AdminTransition("reject", "不同意变更", _reject_change, PERM, lambda c: c.decision == "pending",
-                        reason_label="不同意的原因", style="danger"),
+        AdminTransition("accept", "同意变更", services.profile_change_decide, PERM, lambda c: c.decision == "pending",
+                        object_arg="change_id", fixed={"accept": True}),
+        AdminTransition("reject", "不同意变更", services.profile_change_decide, PERM, lambda c: c.decision == "pending",
+                        object_arg="change_id", fixed={"accept": False}, reason_label="不同意的原因", style="danger"),
     )
 
 

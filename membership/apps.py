@@ -27,6 +27,12 @@ class MembershipConfig(AppConfig):
         register_downloadable(MembershipTerm, ["certificate"])
         register_downloadable(ArchivedFile, ["file"])
         register_certificate_lookup(certificate_lookup)
+
+        from core.access import register_member_lookup
+
+        from .selectors import member_for
+
+        register_member_lookup(member_for, join_url="membership:join")
         from core.admin_queues import Queue, register_queue
 
         from .models import Member, ProfileChange

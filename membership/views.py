@@ -1,12 +1,11 @@
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.access import member_required
 from core.certificates import certificate_find
 from core.downloads import file_response
 from payments.views import invoice_info
@@ -26,19 +25,6 @@ NEXT_STEP = {
     Member.State.SUSPENDED: ("warning", "会员资格已暂停，请联系协会会员部。"),
     Member.State.REVOKED: ("danger", "会员资格已撤销。"),
 }
-
-
-def member_required(view):
-    """Signed in and a member: the view receives ``member`` (its own, never another's)."""
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        member = selectors.member_for(user=request.user)
-        if member is None:
-            messages.info(request, "您的账号尚未注册会员。")
-            return redirect("membership:join")
-        return view(request, member, *args, **kwargs)
-    return wrapped
 
 
 @member_required

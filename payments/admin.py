@@ -4,7 +4,7 @@ from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
 from core.admin_records import HistoryInline, RecordAdminMixin
-from core.admin_transitions import AdminTransition, TransitionButtonsMixin
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 
 from . import services
@@ -40,18 +40,6 @@ class BankTransferInline(admin.TabularInline):
         return False
 
 
-def _verify(order, *, by, statement_payer):
-    services.order_verify_transfer(order_id=order.pk, by=by, statement_payer=statement_payer)
-
-
-def _reject(order, *, by, reason):
-    services.order_reject_transfer(order_id=order.pk, by=by, reason=reason)
-
-
-def _close(order, *, by, reason):
-    services.order_close(order_id=order.pk, by=by, reason=reason)
-
-
 @admin.register(Order)
 class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
@@ -66,13 +54,13 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, a
     exclude = ("content_type", "object_id")
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
     transitions = (
-        AdminTransition("verify", "核实到账", _verify, "payments.change_order",
-                        lambda o: o.state == Order.State.AWAITING_VERIFICATION, form_class=VerifyTransferForm),
-        AdminTransition("reject", "退回凭证", _reject, "payments.change_order",
-                        lambda o: o.state == Order.State.AWAITING_VERIFICATION,
+        AdminTransition("verify", "核实到账", services.order_verify_transfer, "payments.change_order",
+                        transition_available("verify_transfer"), form_class=VerifyTransferForm),
+        AdminTransition("reject", "退回凭证", services.order_reject_transfer, "payments.change_order",
+                        transition_available("reject_transfer"),
                         reason_label="退回原因（将发给会员；如款项已到账，请说明将原路退回付款账户及预计时间）", style="danger"),
-        AdminTransition("close", "关闭订单", _close, "payments.change_order",
-                        lambda o: o.state == Order.State.UNPAID, reason_label="关闭原因", style="danger"),
+        AdminTransition("close", "关闭订单", services.order_close, "payments.change_order",
+                        transition_available("close"), reason_label="关闭原因", style="danger"),
     )
 
     @admin.display(description="状态", ordering="state")
@@ -82,10 +70,6 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, a
     @admin.display(description="提示")
     def flag(self, obj):
         return "⚠ 户名不符" if obj.payer_name_mismatch else ""
-
-
-def _issue_now(invoice, *, by, reason):
-    services.invoice_issue(invoice_id=invoice.pk)
 
 
 @admin.register(Invoice)
@@ -100,8 +84,8 @@ class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin,
               "due_provisional", "pdf_link", "official_file", "issued_at", "escalated_at")
     readonly_fields = [f for f in fields if f != "official_file"]
     transitions = (
-        AdminTransition("issue", "立即开票", _issue_now, "payments.change_invoice",
-                        lambda i: i.state != Invoice.State.ISSUED),
+        AdminTransition("issue", "立即开票", services.invoice_issue, "payments.change_invoice",
+                        transition_available("issue")),
     )
 
     @admin.display(description="系统发票")

@@ -310,7 +310,7 @@ def orders_reconcile(*, now=None) -> int:
     return changed
 
 
-def invoice_issue(*, invoice_id: int) -> Invoice:
+def invoice_issue(*, invoice_id: int, by=None) -> Invoice:
     """Number the invoice, render its PDF, and send it by email (attached) and SMS (link).
     Running it again for an issued invoice does nothing."""
     with transaction.atomic():
@@ -321,7 +321,7 @@ def invoice_issue(*, invoice_id: int) -> Invoice:
         number = f"FP{timezone.localtime(now):%Y}{invoice.pk:08d}"
         pdf = render_pdf("payments/invoice_pdf.html", {"invoice": invoice, "number": number, "issued_at": now})
         invoice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-        invoice.issue(number=number, at=now, description="系统开具电子发票")
+        invoice.issue(number=number, at=now, by=by, description="开具电子发票" if by else "系统开具电子发票")
         invoice.save()
         payer = invoice.order.payer
         url = reverse("payments:order_detail", args=[invoice.order.out_trade_no])

@@ -1,8 +1,5 @@
-import io
 import logging
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.outbox import job_enqueue
+from core.qrcodes import qr_svg
 
 from . import sandbox, selectors, services, wechat
 from .exceptions import NotificationRejected, PaymentError
@@ -74,10 +72,8 @@ def wechat_pay(request, out_trade_no):
     except PaymentError as exc:
         messages.error(request, f"暂时无法发起微信支付：{exc}。请稍后重试或选择对公转账。")
         return redirect("payments:pay", out_trade_no=out_trade_no)
-    buffer = io.BytesIO()
-    qrcode.make(order.wechat_code_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(buffer)
     return render(request, "payments/wechat.html", {"flow": order.payable.payment_context(),
-        "order": order, "qr_svg": buffer.getvalue().decode(), "sandbox": settings.WECHATPAY_SANDBOX,
+        "order": order, "qr_svg": qr_svg(order.wechat_code_url, box_size=12), "sandbox": settings.WECHATPAY_SANDBOX,
     })
 
 

@@ -1,0 +1,98 @@
+"""What a programme declares. The engine (models, services, scanners, pages) reads these."""
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Every state an evaluation of any programme can be in (the Evaluation FSM's choices).
+DRAFT, SUBMITTED, RETURNED, REJECTED = "draft", "submitted", "returned", "rejected"
+AWAITING_PAYMENT, SELF_ASSESSMENT, UNDER_REVIEW, SUPPLEMENT = ("awaiting_payment", "self_assessment",
+                                                                "under_review", "supplement")
+EVIDENCE, EXPERT_REVIEW, ON_SITE = "evidence", "expert_review", "on_site"
+INITIAL_RESULT, APPEALED, COMMITTEE, PUBLIC_NOTICE = "initial_result", "appealed", "committee", "public_notice"
+PUBLISHED, EXPIRED, REVOKED = "published", "expired", "revoked"
+
+# What a clock does when it runs out (the scanner calls the matching service).
+ESCALATE = "escalate"  # tell the office: its own deadline passed
+CLOSE_APPEAL_WINDOW = "close_appeal_window"  # no appeal came: the result moves on
+END_NOTICE = "end_notice"  # publish, unless an objection is pending
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A working-day clock: how long, whom it binds (reminded before it runs out), and what
+    happens when it runs out."""
+
+    working_days: int
+    binds: str  # "office" | "member" (reminded before it runs out) | "public" (nobody to remind)
+    on_expiry: str = ESCALATE
+
+
+@dataclass(frozen=True)
+class CommitteeRule:
+    min_present: int
+    odd: bool
+    max_meetings: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    states: frozenset
+
+
+@dataclass
+class ProgrammeRules(ABC):
+    """The base every programme fills in. ``graph`` maps a transition name to
+    ``{source state: target state}``: a transition is possible exactly where its programme's
+    graph has it (the Evaluation FSM asks ``allows`` and ``target``)."""
+
+    kind: str = ""
+    graph: dict[str, dict[str, str]] = field(default_factory=dict)
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    committee: CommitteeRule | None = None
+    certificate_prefix: str = ""
+    certificate_template: str = ""
+    plaque_template: str = ""
+    documents_states: frozenset = frozenset()  # where the institution may change its uploads
+    scoring_states: frozenset = frozenset()  # where evaluators or experts score
+    assignable_states: frozenset = frozenset()  # where evaluators or experts may be assigned
+    validity_years: int = 3
+    charges_fee: bool = False  # an evaluation fee is paid through payments after acceptance
+
+    # --- the graph --------------------------------------------------------------------
+
+    def allows(self, transition: str, state: str) -> bool:
+        return state in self.graph.get(transition, {})
+
+    def target(self, transition: str, state: str) -> str:
+        return self.graph[transition][state]
+
+    def states(self) -> set[str]:
+        return {s for moves in self.graph.values() for pair in moves.items() for s in pair}
+
+    # --- steps the institution sees -----------------------------------------------------
+
+    def progress_before_start(self) -> list[tuple[str, str]]:
+        """The steps as shown on the application page, before any evaluation exists."""
+        return self.progress(DRAFT)
+
+    def progress(self, state: str) -> list[tuple[str, str]]:
+        current = next((i for i, step in enumerate(self.steps) if state in step.states), 0)
+        return [(step.label, "current" if i == current else "done" if i < current else "todo")
+                for i, step in enumerate(self.steps)]
+
+    # --- what differs in substance -----------------------------------------------------------
+
+    @abstractmethod
+    def unmet_conditions(self, member, today: dt.date) -> list[str]:
+        """Why ``member`` may not apply now (empty when it may), each with what to do."""
+
+    @abstractmethod
+    def result_for(self, evaluation, score: Decimal) -> str:
+        """The result a score earns (a grade, a star level)."""
+
+    def certificate_number(self, evaluation, today: dt.date) -> str:
+        return f"{self.certificate_prefix}{today:%Y}{evaluation.pk:06d}"

@@ -1,0 +1,151 @@
+"""Each programme's state graph, walked in full: every move it allows goes where its table
+says, every other move from every state is refused; and nothing outside the models and the
+programme modules lists states by hand."""
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from evaluation.models import Evaluation, Programme
+from evaluation.programmes import registered, rules_for
+from tests.evaluation import helpers as h
+from tests.membership.factories import UnitMemberFactory
+
+pytestmark = pytest.mark.django_db
+S = Evaluation.State
+NOW = timezone.now
+
+# Every transition method with arguments that satisfy it; the graph decides where it may go.
+MOVES = {
+    "submit": lambda e: e.submit(at=NOW()),
+    "accept": lambda e: e.accept(fee=Decimal("8000")),
+    "return_for_correction": lambda e: e.return_for_correction(comment="补正"),
+    "reject": lambda e: e.reject(reason="不符合"),
+    "fee_paid": lambda e: e.fee_paid(),
+    "submit_self_assessment": lambda e: e.submit_self_assessment(self_score=Decimal(80)),
+    "request_supplement": lambda e: e.request_supplement(comment="补充"),
+    "resubmit_supplement": lambda e: e.resubmit_supplement(),
+    "submit_evidence": lambda e: e.submit_evidence(),
+    "reopen_evidence": lambda e: e.reopen_evidence(comment="请补充 3.2 的佐证"),
+    "start_visit": lambda e: e.start_visit(),
+    "send_to_committee": lambda e: e.send_to_committee(),
+    "give_initial_result": lambda e: e.give_initial_result(score=Decimal(90), grade="AAA"),
+    "appeal": lambda e: e.appeal(),
+    "answer_appeal": lambda e: e.answer_appeal(),
+    "close_appeal_window": lambda e: e.close_appeal_window(),
+    "committee_approve": lambda e: e.committee_approve(),
+    "committee_send_back": lambda e: e.committee_send_back(),
+    "uphold_objection": lambda e: e.uphold_objection(),
+    "publish": lambda e: e.publish(at=NOW(), valid_until=dt.date(2029, 1, 1), certificate_no=f"T{e.pk}"),
+    "downgrade": lambda e: e.downgrade(grade="BB", reason="降级"),
+    "extend": lambda e: e.extend(valid_until=dt.date(2030, 1, 1), reason="延期"),
+    "revoke": lambda e: e.revoke(reason="撤销"),
+    "expire": lambda e: e.expire(),
+}
+
+# The graphs as the regulations give them (WORKFLOWS.md §2 and §3), written out here so the
+# test does not just read the programme modules back.
+CREDIT = {
+    ("submit", S.DRAFT): S.SUBMITTED, ("submit", S.RETURNED): S.SUBMITTED,
+    ("accept", S.SUBMITTED): S.AWAITING_PAYMENT, ("return_for_correction", S.SUBMITTED): S.RETURNED,
+    ("reject", S.SUBMITTED): S.REJECTED, ("fee_paid", S.AWAITING_PAYMENT): S.SELF_ASSESSMENT,
+    ("submit_self_assessment", S.SELF_ASSESSMENT): S.UNDER_REVIEW,
+    ("request_supplement", S.UNDER_REVIEW): S.SUPPLEMENT, ("resubmit_supplement", S.SUPPLEMENT): S.UNDER_REVIEW,
+    ("give_initial_result", S.UNDER_REVIEW): S.INITIAL_RESULT, ("appeal", S.INITIAL_RESULT): S.APPEALED,
+    ("answer_appeal", S.APPEALED): S.COMMITTEE, ("close_appeal_window", S.INITIAL_RESULT): S.COMMITTEE,
+    ("committee_approve", S.COMMITTEE): S.PUBLIC_NOTICE, ("committee_send_back", S.COMMITTEE): S.UNDER_REVIEW,
+    ("uphold_objection", S.PUBLIC_NOTICE): S.COMMITTEE, ("publish", S.PUBLIC_NOTICE): S.PUBLISHED,
+    ("downgrade", S.PUBLISHED): S.PUBLISHED, ("extend", S.PUBLISHED): S.PUBLISHED,
+    ("revoke", S.PUBLISHED): S.REVOKED, ("expire", S.PUBLISHED): S.EXPIRED,
+}
+CAPABILITY = {
+    ("submit", S.DRAFT): S.SUBMITTED, ("submit", S.RETURNED): S.SUBMITTED,
+    ("accept", S.SUBMITTED): S.EVIDENCE, ("return_for_correction", S.SUBMITTED): S.RETURNED,
+    ("reject", S.SUBMITTED): S.REJECTED, ("submit_evidence", S.EVIDENCE): S.EXPERT_REVIEW,
+    ("reopen_evidence", S.EXPERT_REVIEW): S.EVIDENCE, ("start_visit", S.EXPERT_REVIEW): S.ON_SITE,
+    ("send_to_committee", S.ON_SITE): S.COMMITTEE, ("give_initial_result", S.COMMITTEE): S.INITIAL_RESULT,
+    ("committee_send_back", S.COMMITTEE): S.ON_SITE, ("appeal", S.INITIAL_RESULT): S.APPEALED,
+    ("answer_appeal", S.APPEALED): S.PUBLIC_NOTICE, ("close_appeal_window", S.INITIAL_RESULT): S.PUBLIC_NOTICE,
+    ("uphold_objection", S.PUBLIC_NOTICE): S.COMMITTEE, ("publish", S.PUBLIC_NOTICE): S.PUBLISHED,
+    ("downgrade", S.PUBLISHED): S.PUBLISHED, ("extend", S.PUBLISHED): S.PUBLISHED,
+    ("revoke", S.PUBLISHED): S.REVOKED, ("expire", S.PUBLISHED): S.EXPIRED,
+}
+TABLES = {"credit": CREDIT, "capability": CAPABILITY}
+
+
+def _evaluation(kind, state) -> Evaluation:
+    h.credit()
+    programme = Programme.objects.get(kind=kind)
+    evaluation = Evaluation.objects.create(programme=programme, member=UnitMemberFactory(), agreed_at=NOW())
+    Evaluation.objects.filter(pk=evaluation.pk).update(state=state)
+    return Evaluation.objects.select_related("programme").get(pk=evaluation.pk)
+
+
+def test_every_programme_is_registered_and_its_graph_is_the_regulations():
+    assert set(registered()) == {"credit", "capability"} == set(TABLES)
+    for kind, table in TABLES.items():
+        graph = rules_for(kind).graph
+        assert {(move, source): target for move, moves in graph.items() for source, target in moves.items()} == table
+
+
+@pytest.mark.parametrize(("kind", "move", "source"), [(k, m, s) for k, t in TABLES.items() for (m, s) in t])
+def test_allowed_transition(kind, move, source):
+    evaluation = _evaluation(kind, source)
+    assert can_proceed(getattr(evaluation, move))
+    MOVES[move](evaluation)
+    evaluation.save()
+    assert Evaluation.objects.get(pk=evaluation.pk).state == TABLES[kind][(move, source)]
+
+
+@pytest.mark.parametrize(("kind", "move", "source"), [(k, m, s) for k, t in TABLES.items() for m in MOVES
+                                                      for s in S.values if (m, s) not in t])
+def test_forbidden_transition(kind, move, source):
+    evaluation = _evaluation(kind, source)
+    assert not can_proceed(getattr(evaluation, move))
+    with pytest.raises(TransitionNotAllowed):
+        MOVES[move](evaluation)
+
+
+def test_a_second_extension_is_forbidden_by_the_transition_itself():
+    evaluation = _evaluation("credit", S.PUBLISHED)
+    evaluation.extend(valid_until=dt.date(2030, 1, 1), reason="第一次")
+    evaluation.save()
+    assert not can_proceed(evaluation.extend)
+
+
+def test_each_programme_declares_its_clocks_steps_committee_and_certificates():
+    credit, capability = rules_for("credit"), rules_for("capability")
+    assert credit.clocks["report"].working_days == 30 and credit.clocks["accept"].working_days == 10
+    assert capability.clocks["provincial"].working_days == 15 and "report" not in capability.clocks
+    assert credit.committee.min_present == 5 and credit.committee.odd and credit.committee.max_meetings == 2
+    assert (credit.certificate_prefix, capability.certificate_prefix) == ("XY", "NL")
+    for rules in (credit, capability):
+        # Every state of the graph shows as a step, so the institution always sees where it is.
+        shown = set().union(*(step.states for step in rules.steps))
+        assert rules.states() <= shown
+
+
+# --- nothing else lists states ------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+WATCHED = ["evaluation/views.py", "evaluation/admin.py", "evaluation/deadlines.py", "experts/views.py",
+           "experts/admin.py", "experts/services.py"]
+STATE_NAMES = "|".join(sorted(S.names))
+HAND_LISTED = re.compile(rf"(?<!Assignment\.)\b(?:S|State)\.(?:{STATE_NAMES})\b|[\"'](?:{'|'.join(S.values)})[\"']")
+
+
+@pytest.mark.parametrize("path", WATCHED)
+def test_no_view_admin_or_scanner_lists_evaluation_states_by_hand(path):
+    source = (ROOT / path).read_text()
+    found = [line.strip() for line in source.splitlines() if HAND_LISTED.search(line)]
+    assert not found, f"{path} decides by state names instead of can_proceed / the programme rules: {found}"
+
+
+def test_the_capability_programme_exists_closed_until_its_pages_come():
+    programme = Programme.objects.get(kind="capability")
+    assert programme.rules is rules_for("capability") and not programme.is_open
+    assert set(programme.grade_bands.values_list("grade", flat=True)) == {"5星", "4星", "3星", "不予评定"}
