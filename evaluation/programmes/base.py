@@ -18,6 +18,22 @@ CLOSE_APPEAL_WINDOW = "close_appeal_window"  # no appeal came: the result moves 
 END_NOTICE = "end_notice"  # publish, unless an objection is pending
 
 
+# The steps every programme shares: applying and the office's acceptance decision, and what
+# can happen to a published result. A programme's graph is these plus its own middle part.
+APPLICATION = {
+    "submit": {DRAFT: SUBMITTED, RETURNED: SUBMITTED},
+    "return_for_correction": {SUBMITTED: RETURNED},
+    "reject": {SUBMITTED: REJECTED},
+}
+AFTER_PUBLICATION = {
+    "publish": {PUBLIC_NOTICE: PUBLISHED},
+    "downgrade": {PUBLISHED: PUBLISHED},
+    "extend": {PUBLISHED: PUBLISHED},
+    "revoke": {PUBLISHED: REVOKED},
+    "expire": {PUBLISHED: EXPIRED},
+}
+
+
 @dataclass(frozen=True)
 class Clock:
     """A working-day clock: how long, whom it binds (reminded before it runs out), and what

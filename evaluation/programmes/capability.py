@@ -15,7 +15,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from .base import (
+    AFTER_PUBLICATION,
     APPEALED,
+    APPLICATION,
     CLOSE_APPEAL_WINDOW,
     COMMITTEE,
     DRAFT,
@@ -38,10 +40,8 @@ from .base import (
 )
 
 GRAPH = {
-    "submit": {DRAFT: SUBMITTED, RETURNED: SUBMITTED},
+    **APPLICATION,  # submit (from draft or returned), return_for_correction, reject
     "accept": {SUBMITTED: EVIDENCE},
-    "return_for_correction": {SUBMITTED: RETURNED},
-    "reject": {SUBMITTED: REJECTED},
     "submit_evidence": {EVIDENCE: EXPERT_REVIEW},
     "reopen_evidence": {EXPERT_REVIEW: EVIDENCE},
     "start_visit": {EXPERT_REVIEW: ON_SITE},
@@ -52,11 +52,7 @@ GRAPH = {
     "answer_appeal": {APPEALED: PUBLIC_NOTICE},
     "close_appeal_window": {INITIAL_RESULT: PUBLIC_NOTICE},
     "uphold_objection": {PUBLIC_NOTICE: COMMITTEE},
-    "publish": {PUBLIC_NOTICE: PUBLISHED},
-    "downgrade": {PUBLISHED: PUBLISHED},
-    "extend": {PUBLISHED: PUBLISHED},
-    "revoke": {PUBLISHED: REVOKED},
-    "expire": {PUBLISHED: EXPIRED},
+    **AFTER_PUBLICATION,  # publish (after the notice), downgrade, extend, revoke, expire
 }
 
 CLOCKS = {

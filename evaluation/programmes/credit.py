@@ -11,7 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 from .base import (
+    AFTER_PUBLICATION,
     APPEALED,
+    APPLICATION,
     AWAITING_PAYMENT,
     CLOSE_APPEAL_WINDOW,
     COMMITTEE,
@@ -35,10 +37,8 @@ from .base import (
 )
 
 GRAPH = {
-    "submit": {DRAFT: SUBMITTED, RETURNED: SUBMITTED},
+    **APPLICATION,  # submit (from draft or returned), return_for_correction, reject
     "accept": {SUBMITTED: AWAITING_PAYMENT},
-    "return_for_correction": {SUBMITTED: RETURNED},
-    "reject": {SUBMITTED: REJECTED},
     "fee_paid": {AWAITING_PAYMENT: SELF_ASSESSMENT},
     "submit_self_assessment": {SELF_ASSESSMENT: UNDER_REVIEW},
     "request_supplement": {UNDER_REVIEW: SUPPLEMENT},
@@ -50,11 +50,7 @@ GRAPH = {
     "committee_approve": {COMMITTEE: PUBLIC_NOTICE},
     "committee_send_back": {COMMITTEE: UNDER_REVIEW},
     "uphold_objection": {PUBLIC_NOTICE: COMMITTEE},
-    "publish": {PUBLIC_NOTICE: PUBLISHED},
-    "downgrade": {PUBLISHED: PUBLISHED},
-    "extend": {PUBLISHED: PUBLISHED},
-    "revoke": {PUBLISHED: REVOKED},
-    "expire": {PUBLISHED: EXPIRED},
+    **AFTER_PUBLICATION,  # publish (after the notice), downgrade, extend, revoke, expire
 }
 
 CLOCKS = {

@@ -149,3 +149,42 @@ def test_the_capability_programme_exists_closed_until_its_pages_come():
     programme = Programme.objects.get(kind="capability")
     assert programme.rules is rules_for("capability") and not programme.is_open
     assert set(programme.grade_bands.values_list("grade", flat=True)) == {"5星", "4星", "3星", "不予评定"}
+
+
+# --- what the capability programme decides differently -------------------------------------
+
+def _credit_result(member, grade, valid_until=None):
+    h.credit()
+    published = Evaluation.objects.create(programme=Programme.objects.get(kind="credit"), member=member,
+                                          agreed_at=NOW(), grade=grade, published_at=NOW(),
+                                          valid_until=valid_until or timezone.localdate() + dt.timedelta(days=365))
+    Evaluation.objects.filter(pk=published.pk).update(state=S.PUBLISHED)
+
+
+def test_capability_eligibility_names_each_unmet_condition():
+    rules, today = rules_for("capability"), timezone.localdate()
+    young = UnitMemberFactory(state="active")
+    young.unit.opened_on = today - dt.timedelta(days=365 * 2)
+    young.unit.save()
+    unmet = rules.unmet_conditions(young, today)
+    assert any("开业满 3 年" in text for text in unmet) and any("请先申请社会信用评价" in text for text in unmet)
+    ready = UnitMemberFactory(state="active")
+    ready.unit.opened_on = today - dt.timedelta(days=365 * 5)
+    ready.unit.save()
+    _credit_result(ready, "A+")
+    assert any("当前：A+" in text for text in rules.unmet_conditions(ready, today))
+    _credit_result(ready, "AA")
+    assert rules.unmet_conditions(ready, today) == []
+    assert rules.unmet_conditions(UnitMemberFactory(state="expired"), today)
+
+
+@pytest.mark.parametrize(("credit_grade", "score", "stars"), [
+    ("AAA", "95", "5星"), ("AAA-", "95", "4星"), ("AA", "95", "4星"), ("AA", "85", "4星"), ("AA", "75", "3星"),
+    ("AA", "69.99", "不予评定"), ("A", "95", "不予评定"), ("AAA", "90", "5星"), ("AAA", "89.99", "4星"),
+])
+def test_the_star_level_is_capped_by_the_credit_grade(credit_grade, score, stars):
+    member = UnitMemberFactory(state="active")
+    _credit_result(member, credit_grade)
+    evaluation = _evaluation("capability", S.COMMITTEE)
+    evaluation.member = member
+    assert rules_for("capability").result_for(evaluation, Decimal(score)) == stars
