@@ -9,7 +9,7 @@ from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 
-from . import services
+from . import selectors, services
 from .admin_forms import AnswerAppealForm, DowngradeForm, ExtendForm, FinalReportForm, InitialResultForm, MeetingForm
 from .exceptions import EvaluationError
 from .models import (
@@ -213,7 +213,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
         if not can_proceed(obj.publish):
             return "—"
         pending = obj.objections.filter(decision=Objection.Decision.PENDING).count()
-        if services.notice_held(obj):
+        if selectors.notice_held(obj):
             return f"公示期已满，因 {pending} 件待处理异议暂缓发布：处理完最后一件异议（不成立）后自动发布。"
         return f"公示中，待处理异议 {pending} 件。"
 

@@ -88,3 +88,18 @@ def assignable_evaluations() -> QuerySet[Evaluation]:
     for kind, rules in registered().items():
         condition |= Q(programme__kind=kind, state__in=rules.assignable_states)
     return Evaluation.objects.filter(condition).select_related("member", "programme")
+
+
+def appeal_window_closes(evaluation: Evaluation):
+    """The last day an appeal may be filed (None before a result was given)."""
+    deadline = evaluation.deadlines.filter(kind="appeal_window").first()
+    return deadline.due_on if deadline else None
+
+
+def notice_held(evaluation: Evaluation) -> bool:
+    """Under notice past its 7 working days, held only by pending objections."""
+    from django_fsm import can_proceed
+
+    notice = evaluation.deadlines.filter(kind="notice").first()
+    return (can_proceed(evaluation.publish) and notice is not None and notice.met_at is None
+            and notice.due_on < timezone.localdate())

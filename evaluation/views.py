@@ -71,7 +71,7 @@ def apply(request, member, kind):
 @member_required
 def detail(request, member, pk):
     evaluation = _own(member, pk)
-    closes = services.appeal_window_closes(evaluation)
+    closes = selectors.appeal_window_closes(evaluation)
     can_appeal = (can_proceed(evaluation.appeal) and closes is not None
                   and not hasattr(evaluation, "appeal_record"))
     return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
@@ -196,7 +196,7 @@ def appeal(request, member, pk):
             messages.success(request, "复议申请已提交，评价办公室将在 10 个工作日内答复。")
         return redirect("evaluation:detail", pk=pk)
     return _page(request, evaluation, "evaluation/appeal.html", member=member, form=form,
-                 appeal_closes=services.appeal_window_closes(evaluation))
+                 appeal_closes=selectors.appeal_window_closes(evaluation))
 
 
 def notices(request):

@@ -3,7 +3,7 @@ of its programme's graph (logged by django-fsm-log), keeps the working-day clock
 notifies after commit (_common.evaluation_move). Import from here: the layout inside may change.
 """
 from ._common import locked_evaluation, tell_member, tell_office
-from .appeal import appeal_window_closes, evaluation_answer_appeal, evaluation_appeal, evaluation_close_appeal_window
+from .appeal import evaluation_answer_appeal, evaluation_appeal, evaluation_close_appeal_window
 from .application import (
     evaluation_accept,
     evaluation_reject,
@@ -16,7 +16,7 @@ from .application import (
     evaluation_upload_document,
 )
 from .clocks import clock_act_now, clocks_act, clocks_remind, results_expire
-from .notice import notice_end, notice_held, objection_decide, objection_submit
+from .notice import notice_end, objection_decide, objection_submit
 from .publication import (
     evaluation_downgrade,
     evaluation_expire,
@@ -42,14 +42,14 @@ from .self_assessment import (
 )
 
 __all__ = [
-    "appeal_window_closes", "assignment_create", "assignment_recuse", "assignment_save_scores", "clock_act_now",
+    "assignment_create", "assignment_recuse", "assignment_save_scores", "clock_act_now",
     "clocks_act", "clocks_remind", "evaluation_accept", "evaluation_answer_appeal", "evaluation_appeal",
     "evaluation_close_appeal_window", "evaluation_downgrade", "evaluation_expire", "evaluation_extend",
     "evaluation_fee_paid", "evaluation_initial_result", "evaluation_publish", "evaluation_record_meeting",
     "evaluation_reject", "evaluation_remove_document", "evaluation_request_supplement",
     "evaluation_resubmit_supplement", "evaluation_return", "evaluation_revoke", "evaluation_save_answers",
     "evaluation_start", "evaluation_submit", "evaluation_submit_self_assessment", "evaluation_upload_document",
-    "evaluation_upload_final_report", "evaluators_score", "locked_evaluation", "notice_end", "notice_held",
+    "evaluation_upload_final_report", "evaluators_score", "locked_evaluation", "notice_end",
     "objection_decide", "objection_submit", "out_of_100", "results_expire", "self_score", "standard_import",
     "tell_member", "tell_office",
 ]

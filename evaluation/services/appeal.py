@@ -1,19 +1,13 @@
 """The appeal: once, within the window; the office answers (the report may be revised once)."""
-import datetime as dt
-
 from django.utils import timezone
 
 from core.uploads import original_name
 
 from ..exceptions import AppealRefused
 from ..models import Appeal, Evaluation
+from ..selectors import appeal_window_closes
 from ._common import K, evaluation_move, meet_clock, require, start_clock, tell_member, tell_office
 from .publication import keep_superseded
-
-
-def appeal_window_closes(evaluation: Evaluation) -> dt.date | None:
-    deadline = evaluation.deadlines.filter(kind=K.APPEAL_WINDOW).first()
-    return deadline.due_on if deadline else None
 
 
 def evaluation_appeal(*, evaluation_id: int, reasons: str, attachment=None, by) -> Appeal:

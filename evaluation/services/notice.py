@@ -8,7 +8,8 @@ from django_fsm import can_proceed
 from core.uploads import original_name
 
 from ..exceptions import AlreadyDecided, Incomplete
-from ..models import Evaluation, Objection
+from ..models import Objection
+from ..selectors import notice_held
 from ._common import K, evaluation_move, locked_evaluation, logger, meet_clock, require, tell_office
 from .publication import evaluation_publish
 
@@ -51,13 +52,6 @@ def objection_decide(*, objection_id: int, upheld: bool, reason: str, by) -> Obj
                 evaluation_publish(evaluation=evaluation, by=by)
     logger.info("objection %s decided by %s: %s", objection.pk, getattr(by, "pk", None), objection.decision)
     return objection
-
-
-def notice_held(evaluation: Evaluation) -> bool:
-    """Under notice past its 7 working days, held only by pending objections."""
-    notice = evaluation.deadlines.filter(kind=K.NOTICE).first()
-    return (can_proceed(evaluation.publish) and notice is not None and notice.met_at is None
-            and notice.due_on < timezone.localdate())
 
 
 def notice_end(*, evaluation_id: int) -> bool:

@@ -10,7 +10,7 @@ from django_fsm_log.models import StateLog
 
 from core.downloads import file_url
 from core.models import Message
-from evaluation import services
+from evaluation import selectors, services
 from evaluation.deadlines import act_on_clocks, expire_results, remind_office
 from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
 from evaluation.grades import grade_for
@@ -326,7 +326,7 @@ def test_dismissing_the_last_objection_after_the_notice_ran_out_publishes(client
     act_on_clocks(after)
     with time_machine.travel(after):
         evaluation.refresh_from_db()
-        assert services.notice_held(evaluation)
+        assert selectors.notice_held(evaluation)
         client.force_login(h.office())
         change = client.get(reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])).content.decode()
         assert "因 2 件待处理异议暂缓发布" in change
