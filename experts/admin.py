@@ -1,16 +1,27 @@
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from import_export import fields, resources
 
+from core.admin_exports import CheckedExportMixin
+from core.admin_records import HistoryInline, RecordAdminMixin
+from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
+from core.downloads import admin_file_link
 from evaluation.models import Assignment
 from evaluation.selectors import assignable_evaluations
 
-from .exceptions import AssignmentRefused
-from .models import Evaluator
+from . import pool, selectors
+from .exceptions import AssignmentRefused, ExpertsError
+from .models import Appointment, Conflict, Evaluator, Expert, Specialty, TrainingRecord, TrainingSession
 from .services import assignment_create, evaluator_recheck_conflicts
+
+EXPERT_PERM = "experts.change_expert"
 
 
 @admin.register(Evaluator)
@@ -64,3 +75,144 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the expert pool ----------------------------------------------------------------------------
+
+class ExpertResource(resources.ModelResource):
+    specialty = fields.Field(attribute="get_specialty_display", column_name="专业")
+    title = fields.Field(attribute="get_title_display", column_name="职称")
+    state = fields.Field(attribute="get_state_display", column_name="状态")
+
+    class Meta:
+        model = Expert
+        fields = ("name", "gender", "mobile", "email", "employer_name", "province", "specialty", "title",
+                  "specialty_years", "management_years", "state", "term_start", "term_end")
+        export_order = fields
+
+
+class DismissForm(forms.Form):
+    reason = forms.ChoiceField(label="解聘情形（第十五条）", choices=Expert.DismissalReason.choices)
+    note = forms.CharField(label="说明（含评价领导小组批准情况）", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+    def __init__(self, *args, instance_for=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class AppointmentInline(ReadOnlyInline):
+    model = Appointment
+    fields = ("number", "start", "end", "letter_link", "approved_by", "created_at")
+
+    @admin.display(description="聘书")
+    def letter_link(self, obj):
+        return admin_file_link(obj, "letter", "下载")
+
+
+class TrainingInline(ReadOnlyInline):
+    model = TrainingRecord
+    fields = ("session", "attended", "passed")
+
+
+class ConflictInline(ReadOnlyInline):
+    model = Conflict
+    fields = ("kind", "institution_name", "institution_credit_code", "starts_on", "ends_on", "blocks_until",
+              "declared_by", "note")
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "年龄"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("under60", "60 岁以下"), ("60to69", "60-69 岁"), ("70plus", "70 岁及以上（不可抽取）")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        cut60, cut70 = today - relativedelta(years=60), today - relativedelta(years=70)
+        return {"under60": queryset.filter(birth_date__gt=cut60),
+                "60to69": queryset.filter(birth_date__lte=cut60, birth_date__gt=cut70),
+                "70plus": queryset.filter(birth_date__lte=cut70)}.get(self.value(), queryset)
+
+
+class DrawableFilter(admin.SimpleListFilter):
+    title = "今日可抽取"
+    parameter_name = "drawable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "可抽取"), ("no", "不可抽取")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(drawable_today=self.value() == "yes")
+        return queryset
+
+
+@admin.register(Expert)
+class ExpertAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
+    """The pool: filters by specialty, title, province, term state, training and age; counts
+    per specialty on the list; who is drawable today."""
+
+    resource_classes = [ExpertResource]
+    list_display = ("name", "specialty", "title", "province", "employer_name", "state", "term_end", "age",
+                    "drawable_today")
+    list_filter = ("specialty", "title", "province", "state", AgeFilter, DrawableFilter)
+    search_fields = ("name", "mobile", "employer_name", "id_number")
+    readonly_fields = [f.name for f in Expert._meta.fields if f.name != "id"] + ["consent_link"]
+    exclude = ("consent_letter",)
+    inlines = [AppointmentInline, TrainingInline, ConflictInline, HistoryInline]
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, ExpertsError)
+    change_list_template = "admin/experts/expert/change_list.html"
+    transitions = (
+        AdminTransition("approve", "审核通过（聘任）", pool.expert_approve, EXPERT_PERM, transition_available("appoint")),
+        AdminTransition("return", "退回修改", pool.expert_return, EXPERT_PERM,
+                        transition_available("return_for_correction"), reason_label="退回意见", reason_arg="comment"),
+        AdminTransition("reject", "不予通过", pool.expert_reject, EXPERT_PERM, transition_available("reject"),
+                        reason_label="不通过原因", style="danger"),
+        AdminTransition("dismiss", "提前解聘", pool.expert_dismiss, EXPERT_PERM, transition_available("dismiss"),
+                        form_class=DismissForm, style="danger"),
+    )
+
+    def get_queryset(self, request):
+        return selectors.pool()
+
+    @admin.display(description="今日可抽取", boolean=True, ordering="drawable_today")
+    def drawable_today(self, obj):
+        return obj.drawable_today
+
+    @admin.display(description="年龄")
+    def age(self, obj):
+        return obj.age_on(timezone.localdate())
+
+    @admin.display(description="所在单位同意函")
+    def consent_link(self, obj):
+        return admin_file_link(obj, "consent_letter")
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(Expert.objects.filter(state=Expert.State.APPOINTED).values_list("specialty")
+                      .annotate(n=Count("pk")).values_list("specialty", "n"))
+        extra_context = {**(extra_context or {}), "specialty_counts": [
+            (label, counts.get(value, 0)) for value, label in Specialty.choices]}
+        return super().changelist_view(request, extra_context)
+
+
+class TrainingRecordInline(admin.TabularInline):
+    model = TrainingRecord
+    fields = ("expert", "attended", "passed")
+    autocomplete_fields = ("expert",)
+    extra = 0
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "starts_on", "ends_on", "hours")
+    list_filter = ("programme",)
+    inlines = [TrainingRecordInline]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = ("expert", "kind", "institution_name", "institution_credit_code", "starts_on", "ends_on",
+                    "blocks_until")
+    list_filter = ("kind",)
+    search_fields = ("expert__name", "institution_name", "institution_credit_code")
+    readonly_fields = [f.name for f in Conflict._meta.fields]

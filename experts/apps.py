@@ -5,5 +5,22 @@ class ExpertsConfig(AppConfig):
     name = "experts"
     verbose_name = "专家库"
     role_permissions = {
-        "evaluation_office": ["experts.view_evaluator", "experts.add_evaluator", "experts.change_evaluator"],
+        "evaluation_office": [
+            "experts.view_evaluator", "experts.add_evaluator", "experts.change_evaluator",
+            "experts.view_expert", "experts.change_expert", "experts.export_expert", "experts.view_appointment",
+            "experts.view_expertfile", "experts.view_conflict", "experts.add_conflict",
+        ] + [f"experts.{action}_{model}" for model in ("trainingsession", "trainingrecord")
+             for action in ("view", "add", "change")],
     }
+
+    def ready(self):
+        from core.certificates import register_certificate_lookup
+        from core.downloads import register_downloadable
+
+        from .models import Appointment, Expert, ExpertFile
+        from .selectors import letter_lookup
+
+        register_downloadable(Expert, ["consent_letter"])
+        register_downloadable(Appointment, ["letter"])
+        register_downloadable(ExpertFile, ["file"])
+        register_certificate_lookup(letter_lookup)

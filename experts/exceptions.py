@@ -7,3 +7,11 @@ class ExpertsError(Exception):
 
 class AssignmentRefused(ExpertsError):
     """The evaluator may not take this evaluation (inactive, conflicted, or already on it)."""
+
+
+class NotQualified(ExpertsError):
+    """The applicant does not meet 004 §9; the message names each unmet condition."""
+
+
+class PoolRuleBroken(ExpertsError):
+    """A step the pool's rules refuse (a dismissal without one of §15's grounds, say)."""

@@ -44,6 +44,9 @@ FILE_POLICY = {
     ("evaluation.objection", "attachment"): "evaluation.view_objection",
     ("evaluation.supersededfile", "file"): "evaluation.view_evaluation",
     ("core.message", "attachment"): "core.view_message",
+    ("experts.expert", "consent_letter"): "experts.view_expert",
+    ("experts.appointment", "letter"): "experts.view_appointment",
+    ("experts.expertfile", "file"): "experts.view_expert",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}
 SIGNED_IN_FILES = {("evaluation.programmedocument", "template")}  # blank templates for any applicant

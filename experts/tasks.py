@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.conf import settings
+
+from . import pool
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX,
+             max_retries=settings.TASK_MAX_RETRIES)
+def generate_appointment_letter(appointment_id: int) -> str:
+    """Render an appointment letter (idempotent: an existing letter is kept)."""
+    return pool.appointment_letter_generate(appointment_id=appointment_id).number
