@@ -89,8 +89,8 @@ def user_roles(request) -> frozenset[str]:
         roles.add("staff")
     if hasattr(user, "member"):
         roles.add("member")
-    if hasattr(user, "evaluator"):
-        roles.add("evaluator")
+    if hasattr(user, "evaluator") or hasattr(user, "expert"):
+        roles.add("evaluator")  # credit evaluators and pool experts both work in the workbench
     if session is not None:
         session[ROLES_SESSION_KEY] = [user.pk, now, sorted(roles)]
     return frozenset(roles)

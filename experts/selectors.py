@@ -92,3 +92,13 @@ def letter_lookup(number: str):
     return CertificateFound(kind="评价专家聘书", number=appointment.number, holder=expert.name,
                             valid_from=appointment.start, valid_until=appointment.end, valid=valid, status=status,
                             details=[("专业", expert.get_specialty_display()), ("工作单位", expert.employer_name)])
+
+
+def workbench_profile(*, expert: Expert) -> dict:
+    """What an expert sees of themself in the workbench: terms, training, conflicts."""
+    return {
+        "appointments": list(expert.appointments.all()),
+        "training": list(expert.training_records.select_related("session").order_by("-session__starts_on")),
+        "conflicts": list(expert.conflicts.all()),
+        "trained_now": drawable(day=timezone.localdate()).filter(pk=expert.pk).exists(),
+    }

@@ -2,30 +2,87 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django_fsm import can_proceed
 
+from core.ratelimits import TOO_MANY, over_limit
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Answer, Assignment
 from evaluation.selectors import assignments_of, items_of
 
+from . import pool, selectors
+from .exceptions import ExpertsError
+from .forms import ConflictForm, ExpertApplicationForm
+
+# An anonymous application creates an account and uploads a file: a few per address and hour.
+APPLY_RATE = "10/h"
+
+
+def apply(request):
+    """Apply to the expert pool (004 §9), from the home page's 专家工作台 entrance. A visitor
+    gets an account; a signed-in person applies with theirs. A returned, expiring or expired
+    expert applies again here (reappointment keeps every earlier term)."""
+    expert = getattr(request.user, "expert", None) if request.user.is_authenticated else None
+    if expert is not None and not can_proceed(expert.resubmit):
+        return redirect("experts:workbench")
+    form = ExpertApplicationForm(request.POST or None, request.FILES or None, instance=expert, user=request.user)
+    if request.method == "POST":
+        if not request.user.is_authenticated and over_limit(request, group="expert_apply", rate=APPLY_RATE):
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, TOO_MANY)
+        elif form.is_valid():
+            try:
+                if expert is None:
+                    user = request.user if request.user.is_authenticated else None
+                    expert = pool.expert_apply(data=form.profile_data(), user=user,
+                                               consent_letter=form.cleaned_data["consent_letter"],
+                                               password=form.cleaned_data.get("password1") or "")
+                    if user is None:
+                        login(request, expert.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+                else:
+                    pool.expert_resubmit(expert_id=expert.pk, data=form.profile_data(), by=request.user,
+                                         consent_letter=form.cleaned_data.get("consent_letter") or None)
+            except ExpertsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "入库申请已提交，评价办公室审核后将通知您。")
+                return redirect("experts:workbench")
+    return render(request, "experts/apply.html", {"form": form, "expert": expert})
+
 
 @login_required
 def workbench(request):
-    """Open tasks first, each with the due date that binds it now; finished ones apart."""
-    if not hasattr(request.user, "evaluator"):
-        raise Http404
+    """The workbench: my tasks (open ones first, each with the due date that binds it now;
+    finished ones apart) and, for pool experts, my profile and term, training and conflicts."""
+    expert = getattr(request.user, "expert", None)
+    if not hasattr(request.user, "evaluator") and expert is None:
+        return redirect("experts:apply")
+    conflict_form = ConflictForm(request.POST or None) if expert is not None else None
+    if request.method == "POST" and conflict_form is not None and conflict_form.is_valid():
+        try:
+            pool.conflict_declare(expert_id=expert.pk, by=request.user, **conflict_form.cleaned_data)
+        except ExpertsError as exc:
+            conflict_form.add_error(None, str(exc))
+        else:
+            messages.success(request, "利益冲突已登记，相关机构的评价将自动回避。")
+            return redirect("experts:workbench")
     assignments = list(assignments_of(user=request.user))
     open_tasks = [a for a in assignments if a.state == Assignment.State.ASSIGNED]
     for task in open_tasks:
         task.clock = task.evaluation.current_clock()
     open_tasks.sort(key=lambda a: (a.clock is None, a.clock.due_on if a.clock else None, a.pk))
     done = [a for a in assignments if a.state != Assignment.State.ASSIGNED]
-    return render(request, "experts/workbench.html", {"open_tasks": open_tasks, "done": done,
-                                                      "today": timezone.localdate()})
+    return render(request, "experts/workbench.html", {
+        "open_tasks": open_tasks, "done": done, "today": timezone.localdate(), "expert": expert,
+        **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
+        "conflict_form": conflict_form,
+    })
 
 
 @login_required

@@ -1,0 +1,113 @@
+"""Applying to the pool online, the office's decision in the admin, and the workbench."""
+import datetime as dt
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from experts import views
+from experts.models import Expert
+from tests.accounts.factories import UserFactory
+from tests.core.files import pdf_bytes, upload
+from tests.evaluation.helpers import office
+from tests.experts import helpers as x
+from tests.membership.factories import id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides):
+    today = timezone.localdate()
+    values = {"name": "周明", "gender": "male", "id_number": id_number(9001), "mobile": "13655550001",
+              "email": "zhou@example.cn", "employer_name": "上海某口腔医院", "employer_credit_code": "",
+              "province": "上海", "specialty": "clinical", "title": "associate",
+              "title_since": (today - relativedelta(years=4)).isoformat(), "specialty_years": "10",
+              "management_years": "0", "education": "硕士研究生", "cv": "口腔修复专业。",
+              "password1": "Zhou-Ming-2026!", "password2": "Zhou-Ming-2026!",
+              "consent_letter": upload("单位同意函.pdf", pdf_bytes())}
+    values.update(overrides)
+    return values
+
+
+def test_a_visitor_applies_gets_an_account_and_follows_the_status_in_the_workbench(client):
+    response = client.post(reverse("experts:apply"), _form())
+    assert response.status_code == 302 and response["Location"] == reverse("experts:workbench")
+    expert = Expert.objects.get(name="周明")
+    assert expert.state == Expert.State.APPLIED and expert.user.mobile == "13655550001"
+    assert expert.birth_date == dt.date(1980, 1, 14)  # read from the ID number
+    page = client.get(reverse("experts:workbench")).content.decode()
+    assert "待审核" in page and "上海某口腔医院" in page
+
+
+def test_an_unqualified_application_names_the_condition_at_its_field_and_keeps_the_input(client):
+    today = timezone.localdate()
+    response = client.post(reverse("experts:apply"), _form(title_since=(today - relativedelta(years=2)).isoformat()))
+    html = response.content.decode()
+    field = html.split('data-field="specialty_years"')[1].split("data-field=")[0]
+    assert "受聘满 3 年" in field
+    assert 'value="上海某口腔医院"' in html
+    assert not Expert.objects.exists()
+
+
+def test_a_signed_in_person_applies_with_their_own_account(client):
+    user = UserFactory(mobile="13655550002", email="li@example.cn")
+    client.force_login(user)
+    client.post(reverse("experts:apply"), _form(mobile="13655550009", email="x@x.cn", password1="", password2=""))
+    expert = Expert.objects.get()
+    assert expert.user == user and expert.mobile == "13655550002"
+
+
+def test_anonymous_applications_are_rate_limited_per_address(client):
+    allowed = int(views.APPLY_RATE.split("/")[0])
+    for n in range(allowed):
+        client.post(reverse("experts:apply"), _form(mobile="13", id_number="bad"))
+    html = client.post(reverse("experts:apply"), _form()).content.decode()
+    assert "操作过于频繁" in html and not Expert.objects.exists()
+
+
+def test_the_office_approves_in_the_admin_and_the_expert_downloads_the_letter(client, django_capture_on_commit_callbacks):
+    expert = x.applied()
+    staff = office()
+    client.force_login(staff)
+    change = client.get(reverse("admin:experts_expert_change", args=[expert.pk])).content.decode()
+    assert "审核通过（聘任）" in change and "不予通过" in change
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:experts_expert_transition", args=[expert.pk, "approve"]))
+    expert.refresh_from_db()
+    assert expert.state == Expert.State.APPOINTED
+    client.force_login(expert.user)
+    page = client.get(reverse("experts:workbench")).content.decode()
+    assert "下载聘书" in page and "在聘" in page
+    letter = expert.appointments.get()
+    response = client.get(reverse("core:download", args=["experts.appointment", letter.pk, "letter"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    client.force_login(UserFactory())
+    assert client.get(reverse("core:download", args=["experts.appointment", letter.pk, "letter"])).status_code == 404
+
+
+def test_experts_declare_conflicts_in_the_workbench(client):
+    expert = x.appointed()
+    client.force_login(expert.user)
+    client.post(reverse("experts:workbench"), {"kind": "former_employer", "institution_name": "杭州某口腔医院",
+                                               "institution_credit_code": "", "starts_on": "2015-01-01",
+                                               "ends_on": "2024-06-30", "note": ""})
+    conflict = expert.conflicts.get()
+    assert conflict.blocks_until == dt.date(2027, 6, 30) and conflict.declared_by == expert.user
+    bad = client.post(reverse("experts:workbench"), {"kind": "other", "institution_name": "某机构",
+                                                     "starts_on": "2026-05-01", "ends_on": "2026-04-01"})
+    assert "截止日期不能早于起始日期" in bad.content.decode()
+
+
+def test_the_pool_list_filters_and_counts_per_specialty(client):
+    x.trained(x.appointed(specialty="law"))
+    x.appointed(specialty="law")
+    x.applied(specialty="nursing")
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="评价办公室"))
+    client.force_login(user)
+    html = client.get(reverse("admin:experts_expert_changelist")).content.decode()
+    assert 'data-specialty="法律">法律 <strong>2</strong>' in html
+    drawable = client.get(reverse("admin:experts_expert_changelist") + "?drawable=yes").content.decode()
+    assert drawable.count('class="field-name"') == 1
