@@ -61,7 +61,7 @@ def test_a_signed_in_person_applies_with_their_own_account(client):
 
 def test_anonymous_applications_are_rate_limited_per_address(client):
     allowed = int(views.APPLY_RATE.split("/")[0])
-    for n in range(allowed):
+    for _ in range(allowed):
         client.post(reverse("experts:apply"), _form(mobile="13", id_number="bad"))
     html = client.post(reverse("experts:apply"), _form()).content.decode()
     assert "操作过于频繁" in html and not Expert.objects.exists()
