@@ -1,11 +1,13 @@
+import tablib
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from import_export import fields, resources
 
@@ -13,6 +15,7 @@ from core.admin_exports import CheckedExportMixin
 from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
+from core.uploads import UploadValidator
 from evaluation.models import Assignment
 from evaluation.selectors import assignable_evaluations
 
@@ -202,17 +205,69 @@ class TrainingRecordInline(admin.TabularInline):
     extra = 0
 
 
+class TrainingImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）", validators=[UploadValidator(kinds=("xlsx",), max_bytes=5 * 1024 * 1024)],
+                           help_text="第一行为表头：身份证号码、姓名、出勤（是/否）、考核合格（是/否）。")
+
+
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(admin.ModelAdmin):
-    list_display = ("title", "programme", "starts_on", "ends_on", "hours")
+    list_display = ("title", "programme", "starts_on", "ends_on", "hours", "passed_count")
     list_filter = ("programme",)
     inlines = [TrainingRecordInline]
+    change_form_template = "admin/experts/trainingsession/change_form.html"
+
+    @admin.display(description="合格人数")
+    def passed_count(self, obj):
+        return obj.records.filter(passed=True).count()
+
+    def get_urls(self):
+        return [path("<int:pk>/import/", self.admin_site.admin_view(self.import_view),
+                     name="experts_trainingsession_import"), *super().get_urls()]
+
+    def import_view(self, request, pk):
+        """Attendance and results imported from Excel, through the same service as typed ones."""
+        session = get_object_or_404(TrainingSession, pk=pk)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        form = TrainingImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                dataset = tablib.Dataset().load(form.cleaned_data["file"].read(), format="xlsx")
+            except Exception:  # any unreadable workbook is the uploader's to fix, not a crash
+                form.add_error("file", "无法读取该 Excel 文件，请检查格式。")
+            else:
+                recorded, problems = pool.training_import(session_id=session.pk, rows=dataset.dict, by=request.user)
+                messages.success(request, f"已导入 {recorded} 条培训记录。")
+                for problem in problems:
+                    messages.warning(request, problem)
+                return HttpResponseRedirect(reverse("admin:experts_trainingsession_change", args=[session.pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+                   "title": f"导入培训记录：{session}", "original": session}
+        return TemplateResponse(request, "admin/experts/trainingsession/import.html", context)
 
 
 @admin.register(Conflict)
-class ConflictAdmin(RecordAdminMixin, admin.ModelAdmin):
+class ConflictAdmin(admin.ModelAdmin):
+    """The office records conflicts it learns of (through the same service as the expert's own
+    declarations); recorded conflicts are kept, never edited or deleted."""
+
     list_display = ("expert", "kind", "institution_name", "institution_credit_code", "starts_on", "ends_on",
-                    "blocks_until")
+                    "blocks_until", "declared_by")
     list_filter = ("kind",)
     search_fields = ("expert__name", "institution_name", "institution_credit_code")
-    readonly_fields = [f.name for f in Conflict._meta.fields]
+    fields = ("expert", "kind", "institution_name", "institution_credit_code", "starts_on", "ends_on", "note")
+    autocomplete_fields = ("expert",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = pool.conflict_declare(by=request.user, expert_id=obj.expert_id,
+                                        **{f: form.cleaned_data[f] for f in self.fields if f != "expert"})
+        obj.pk = created.pk

@@ -230,3 +230,28 @@ def training_record(*, session_id: int, expert_id: int, attended: bool, passed: 
             session=session, expert_id=expert_id,
             defaults={"attended": attended, "passed": passed and attended, "recorded_by": by})
     return record
+
+
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "合格", "出勤"}
+
+
+def training_import(*, session_id: int, rows, by) -> tuple[int, list[str]]:
+    """Import attendance and results of a session from a spreadsheet's rows (dicts with 身份证号码
+    or 姓名, 出勤, 考核合格). Returns how many were recorded and, per refused row, why."""
+    recorded, problems = 0, []
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            id_number = str(row.get("身份证号码") or "").strip().upper()
+            name = str(row.get("姓名") or "").strip()
+            experts = Expert.objects.filter(id_number=id_number) if id_number else Expert.objects.filter(name=name)
+            matches = list(experts[:2])
+            if len(matches) != 1:
+                problems.append(f"第 {line} 行：{'找不到' if not matches else '有重名，请填写身份证号码：'}"
+                                f"{id_number or name or '（空）'}")
+                continue
+            attended = str(row.get("出勤") or "").strip().lower() in TRUE_WORDS
+            passed = str(row.get("考核合格") or "").strip().lower() in TRUE_WORDS
+            training_record(session_id=session_id, expert_id=matches[0].pk, attended=attended, passed=passed, by=by)
+            recorded += 1
+    logger.info("training session %s: %d records imported by %s", session_id, recorded, by.pk)
+    return recorded, problems

@@ -111,3 +111,37 @@ def test_the_pool_list_filters_and_counts_per_specialty(client):
     assert 'data-specialty="法律">法律 <strong>2</strong>' in html
     drawable = client.get(reverse("admin:experts_expert_changelist") + "?drawable=yes").content.decode()
     assert drawable.count('class="field-name"') == 1
+
+
+def test_training_results_are_imported_from_excel_and_make_experts_drawable(client):
+    import tablib
+
+    from experts.models import TrainingSession
+    from experts.selectors import drawable
+
+    ready, absent = x.appointed(), x.appointed()
+    session = TrainingSession.objects.create(title="2026 年第一期评价业务培训", programme="capability",
+                                             starts_on=timezone.localdate(), ends_on=timezone.localdate(), hours=8)
+    sheet = tablib.Dataset(headers=["身份证号码", "姓名", "出勤", "考核合格"])
+    sheet.append([ready.id_number, ready.name, "是", "是"])
+    sheet.append([absent.id_number, absent.name, "否", "是"])  # absent: cannot pass
+    sheet.append(["110105198001019999", "无此人", "是", "是"])
+    client.force_login(office())
+    url = reverse("admin:experts_trainingsession_import", args=[session.pk])
+    response = client.post(url, {"file": upload("培训名单.xlsx", sheet.export("xlsx"))}, follow=True)
+    html = response.content.decode()
+    assert "已导入 2 条培训记录" in html and "第 4 行：找不到" in html
+    assert set(drawable(day=timezone.localdate()).values_list("pk", flat=True)) == {ready.pk}
+    refused = client.post(url, {"file": upload("名单.xlsx", b"PK\x03\x04 not really")}).content.decode()
+    assert "Excel" in refused
+
+
+def test_the_office_records_a_conflict_in_the_admin(client):
+    expert = x.appointed()
+    staff = office()
+    client.force_login(staff)
+    client.post(reverse("admin:experts_conflict_add"), {
+        "expert": expert.pk, "kind": "investment", "institution_name": "宁波某口腔门诊部",
+        "institution_credit_code": "", "starts_on": "2024-01-01", "ends_on": "", "note": "持股 5%"})
+    conflict = expert.conflicts.get()
+    assert conflict.declared_by == staff and conflict.blocks_until is None
