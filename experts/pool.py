@@ -134,7 +134,6 @@ def _letter_task():
 
 def appointment_letter_generate(*, appointment_id: int) -> Appointment:
     """Render the appointment letter PDF once, with a QR code to the public certificate check."""
-    from django.conf import settings
 
     from core.pdf import render_pdf
     from core.qrcodes import qr_svg
@@ -143,12 +142,19 @@ def appointment_letter_generate(*, appointment_id: int) -> Appointment:
         appointment = Appointment.objects.select_for_update().select_related("expert").get(pk=appointment_id)
         if appointment.letter:
             return appointment
-        check = f"{settings.SITE_URL}{reverse('membership:certificate_check')}?no={appointment.number}"
-        pdf = render_pdf("experts/appointment_letter_pdf.html", {"appointment": appointment,
-                                                                 "expert": appointment.expert, "qr": qr_svg(check)})
+        pdf = render_pdf("experts/appointment_letter_pdf.html", {
+            "appointment": appointment, "expert": appointment.expert,
+            "qr": qr_svg(letter_check_url(appointment.number))})
         appointment.letter.save(f"{appointment.number}.pdf", ContentFile(pdf), save=False)
         appointment.save(update_fields=["letter"])
     return appointment
+
+
+def letter_check_url(number: str) -> str:
+    """What the letter's QR code encodes: the public certificate check for this number."""
+    from django.conf import settings
+
+    return f"{settings.SITE_URL}{reverse('membership:certificate_check')}?no={number}"
 
 
 def expert_return(*, expert_id: int, comment: str, by) -> Expert:

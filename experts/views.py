@@ -56,10 +56,12 @@ def apply(request):
     return render(request, "experts/apply.html", {"form": form, "expert": expert})
 
 
-@login_required
 def workbench(request):
     """The workbench: my tasks (open ones first, each with the due date that binds it now;
-    finished ones apart) and, for pool experts, my profile and term, training and conflicts."""
+    finished ones apart) and, for pool experts, my profile and term, training and conflicts.
+    A visitor sees the entrance: sign in, or apply to the pool."""
+    if not request.user.is_authenticated:
+        return render(request, "experts/landing.html")
     expert = getattr(request.user, "expert", None)
     if not hasattr(request.user, "evaluator") and expert is None:
         return redirect("experts:apply")

@@ -31,3 +31,24 @@ def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_pool_is_realistic(demo):
+    from django.utils import timezone
+
+    from experts.models import Conflict, Expert
+    from experts.selectors import drawable
+
+    experts = Expert.objects.all()
+    assert experts.count() >= 40
+    assert experts.values("specialty").distinct().count() == 8 and experts.values("province").distinct().count() >= 6
+    states = set(experts.values_list("state", flat=True))
+    assert {"appointed", "expired", "dismissed", "applied", "returned"} <= states
+    today = timezone.localdate()
+    now_drawable = set(drawable(day=today).values_list("pk", flat=True))
+    appointed = set(experts.filter(state="appointed").values_list("pk", flat=True))
+    assert 25 <= len(now_drawable) < len(appointed)  # some are untrained
+    import datetime as dt
+
+    assert len(set(drawable(day=today + dt.timedelta(days=6)).values_list("pk", flat=True))) == len(now_drawable) - 1
+    assert Conflict.objects.count() >= 3
