@@ -137,6 +137,21 @@ class AgeFilter(admin.SimpleListFilter):
                 "70plus": queryset.filter(birth_date__lte=cut70)}.get(self.value(), queryset)
 
 
+class TrainedFilter(admin.SimpleListFilter):
+    title = "本聘期培训"
+    parameter_name = "trained"
+
+    def lookups(self, request, model_admin):
+        return [("capability", "服务能力评价培训合格"), ("none", "未培训或未合格")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "capability":
+            return queryset.filter(selectors.trained("capability"))
+        if self.value() == "none":
+            return queryset.exclude(selectors.trained("capability"))
+        return queryset
+
+
 class DrawableFilter(admin.SimpleListFilter):
     title = "今日可抽取"
     parameter_name = "drawable"
@@ -158,7 +173,7 @@ class ExpertAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
     resource_classes = [ExpertResource]
     list_display = ("name", "specialty", "title", "province", "employer_name", "state", "term_end", "age",
                     "drawable_today")
-    list_filter = ("specialty", "title", "province", "state", AgeFilter, DrawableFilter)
+    list_filter = ("specialty", "title", "province", "state", TrainedFilter, AgeFilter, DrawableFilter)
     search_fields = ("name", "mobile", "employer_name", "id_number")
     readonly_fields = [f.name for f in Expert._meta.fields if f.name != "id"] + ["consent_link"]
     exclude = ("consent_letter",)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.ratelimits import TOO_MANY, over_limit
+from core.selectors import inbox_messages
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Answer, Assignment
@@ -51,7 +52,8 @@ def apply(request):
             except ExpertsError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "入库申请已提交，评价办公室审核后将通知您。")
+                messages.success(request, "入库申请已提交，评价办公室审核后将通知您。如与任何医疗机构存在任职、投资、"
+                                          "咨询、亲属等利害关系，请在下方“申报利益冲突”中逐项申报。")
                 return redirect("experts:workbench")
     return render(request, "experts/apply.html", {"form": form, "expert": expert})
 
@@ -83,6 +85,7 @@ def workbench(request):
     return render(request, "experts/workbench.html", {
         "open_tasks": open_tasks, "done": done, "today": timezone.localdate(), "expert": expert,
         **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
+        "recent_messages": inbox_messages(user=request.user)[:5],
         "conflict_form": conflict_form,
     })
 

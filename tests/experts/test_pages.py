@@ -145,3 +145,11 @@ def test_the_office_records_a_conflict_in_the_admin(client):
         "institution_credit_code": "", "starts_on": "2024-01-01", "ends_on": "", "note": "持股 5%"})
     conflict = expert.conflicts.get()
     assert conflict.declared_by == staff and conflict.blocks_until is None
+
+
+def test_the_pool_list_filters_by_training(client):
+    trained = x.trained(x.appointed(name="已培训专家"))
+    x.appointed(name="未培训专家")
+    client.force_login(office())
+    html = client.get(reverse("admin:experts_expert_changelist") + "?trained=capability").content.decode()
+    assert trained.name in html and "未培训专家" not in html
