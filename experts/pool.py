@@ -3,6 +3,7 @@ appointment letters, dismissal, training records and conflicts of interest. Each
 changes, takes one logged transition, and tells people after commit."""
 import datetime as dt
 import logging
+import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -117,9 +118,11 @@ def expert_approve(*, expert_id: int, by) -> Expert:
         expert.appoint(start=start, end=end, by=by, description=f"聘任，聘期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
 
     def then(expert):
-        sequence = Appointment.objects.filter(start__year=expert.term_start.year).count() + 1
+        # Numbered by the row's own id, so approvals at the same moment never share a number.
         appointment = Appointment.objects.create(expert=expert, start=expert.term_start, end=expert.term_end,
-                                                 number=f"PS{expert.term_start:%Y}{sequence:05d}", approved_by=by)
+                                                 number=f"PS-{uuid.uuid4().hex[:20]}", approved_by=by)
+        appointment.number = f"PS{expert.term_start:%Y}{appointment.pk:05d}"
+        appointment.save(update_fields=["number"])
         job_enqueue(_letter_task(), appointment.pk)
         _tell(expert, "expert_appointed", appointment=appointment)
 
