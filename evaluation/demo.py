@@ -16,6 +16,7 @@ from payments import sandbox
 from payments import services as payments
 
 from . import deadlines, services
+from .capability_standard import chapters_for_import
 from .document_templates import templates_attach
 from .models import Evaluation, Fee, Programme
 from .selectors import items_of
@@ -55,6 +56,7 @@ def seed() -> list[DemoLogin]:
             {"text": title, "items": [{"text": text, "options": OPTIONS} for text in items]}
             for title, items in QUESTIONNAIRE.items()])
     templates_attach(programme=programme)
+    _capability_programme()
     for institution_type, amount in FEES.items():
         Fee.objects.get_or_create(programme=programme, institution_type=institution_type,
                                   defaults={"amount": Decimal(amount)})
@@ -162,3 +164,25 @@ def _drive(programme, member, target, office, evaluators, pdf):
             e.save()
     elif target == "revoked":
         services.evaluation_revoke(evaluation_id=e.pk, reason="核查发现严重失信行为，经评价领导小组核准摘牌。", by=office)
+
+
+def _capability_programme() -> None:
+    """The star programme's standard (8 chapters, 64 items) and where its text is published."""
+    capability = Programme.objects.get(kind="capability")
+    if not capability.criteria.exists():
+        services.standard_import(programme=capability, chapters=chapters_for_import())
+    if not capability.standard_document_url:
+        capability.regulation_text = CAPABILITY_REGULATION
+        capability.standard_document_url = "/columns/standards/"
+        capability.save(update_fields=["regulation_text", "standard_document_url"])
+
+
+CAPABILITY_REGULATION = """第一章 总则
+第三条 能力评价等级分为五星（标杆）、四星（示范）、三星（规范）。申请三星、四星须具有有效的社会信用评价 AA 级及以上结果，申请五星须为 AAA 级。
+第二章 组织机构
+第十条 评价委员会由资深专家组成，共 9～15 人；评价专家组从评价专家库中随机遴选产生，每组 5～11 人。
+第三章 申报、审核与评定
+第十七条 申报单位应为协会会员单位，连续运营 3 年（含）以上。
+第十九条 省级协会 15 个工作日内审核；评价办公室 10 个工作日内决定是否受理。
+第二十条 现场评价前 7 个工作日通知申报单位，现场评价不超过 3 天；评价结果公示 7 个工作日。
+第二十一条 评价结果有效期 3 年。"""

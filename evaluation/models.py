@@ -34,6 +34,8 @@ class Programme(models.Model):
     declarations = models.TextField("承诺事项", blank=True, help_text="每行一项，申请时逐项勾选确认。")
     validity_years = models.PositiveSmallIntegerField("证书有效期（年）", default=3)
     is_open = models.BooleanField("接受申请", default=True)
+    standard_document_url = models.CharField("评价标准文本链接", max_length=200, blank=True,
+                                             help_text="例如门户“团体标准”栏目中该标准文本的页面地址，显示在“学习标准”页面。")
 
     class Meta:
         verbose_name = "评价项目"

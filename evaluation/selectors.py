@@ -103,3 +103,18 @@ def notice_held(evaluation: Evaluation) -> bool:
     notice = evaluation.deadlines.filter(kind="notice").first()
     return (can_proceed(evaluation.publish) and notice is not None and notice.met_at is None
             and notice.due_on < timezone.localdate())
+
+
+def standard_chapters(*, programme, query: str = "") -> list:
+    """The programme's standard for reading, chapter by chapter (two queries whatever its size);
+    with ``query``, only the items whose requirement or guidance mention it, and their chapters."""
+    from django.db.models import Prefetch
+
+    from .models import Criterion
+
+    items = Criterion.objects.filter(programme=programme, parent__isnull=False).order_by("position", "id")
+    if query:
+        items = items.filter(Q(text__icontains=query) | Q(guidance__icontains=query) | Q(code=query))
+    chapters = (Criterion.objects.filter(programme=programme, parent__isnull=True).order_by("position", "id")
+                .prefetch_related(Prefetch("items", queryset=items, to_attr="shown_items")))
+    return [c for c in chapters if c.shown_items or not query]

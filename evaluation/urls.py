@@ -5,6 +5,7 @@ from . import views
 app_name = "evaluation"
 
 urlpatterns = [
+    path("standard/<slug:kind>/", views.standard, name="standard"),
     path("", views.index, name="index"),
     path("apply/<slug:kind>/", views.apply, name="apply"),
     path("notices/", views.notices, name="notices"),

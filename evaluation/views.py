@@ -46,9 +46,23 @@ def _page(request, evaluation, template, **context):
 
 @member_required
 def index(request, member):
+    """Both programmes: the open one to apply for, each with its standard to study and, when
+    the member may not apply yet, each unmet condition with what to do."""
+    today = timezone.localdate()
+    programmes = [(p, p.rules.unmet_conditions(member, today)) for p in Programme.objects.order_by("-is_open", "id")]
     return render(request, "evaluation/index.html", {
-        "member": member, "programmes": Programme.objects.filter(is_open=True),
-        "evaluations": selectors.evaluations_of(member=member),
+        "member": member, "programmes": programmes, "evaluations": selectors.evaluations_of(member=member),
+    })
+
+
+def standard(request, kind):
+    """学习标准: the programme's standard, readable by anyone, chapter by chapter, with search."""
+    programme = get_object_or_404(Programme, kind=kind)
+    query = (request.GET.get("q") or "").strip()[:50]
+    chapters = selectors.standard_chapters(programme=programme, query=query)
+    return render(request, "evaluation/standard.html", {
+        "programme": programme, "chapters": chapters, "query": query,
+        "item_count": sum(len(c.shown_items) for c in chapters),
     })
 
 

@@ -148,6 +148,7 @@ def _arguments(name, owner, evaluation, order, assignment):
         "membership:join_step": {"step": "category"},
         "evaluation:apply": {"kind": "credit"},
         "evaluation:objection": None,  # public while under notice
+        "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
         "portal:article": None,
     }
