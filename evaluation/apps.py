@@ -14,7 +14,7 @@ class EvaluationConfig(AppConfig):
             "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
             "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
-            "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
+            "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile", "evaluation.view_evidence",
         ],
     }
 
@@ -22,7 +22,15 @@ class EvaluationConfig(AppConfig):
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
 
-        from .models import Appeal, Evaluation, Objection, ProgrammeDocument, SubmittedDocument, SupersededFile
+        from .models import (
+            Appeal,
+            Evaluation,
+            Evidence,
+            Objection,
+            ProgrammeDocument,
+            SubmittedDocument,
+            SupersededFile,
+        )
         from .selectors import certificate_lookup
 
         register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report"])
@@ -31,6 +39,7 @@ class EvaluationConfig(AppConfig):
         register_downloadable(Appeal, ["attachment"])
         register_downloadable(Objection, ["attachment"])
         register_downloadable(SupersededFile, ["file"])
+        register_downloadable(Evidence, ["file"])
         register_certificate_lookup(certificate_lookup)
         from django.utils import timezone
 

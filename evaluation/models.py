@@ -497,6 +497,39 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return f"{self.member.name}{names.get(field_name, field_name)}.pdf"
 
 
+evidence_validator = UploadValidator(kinds=("pdf", "jpeg", "png", "docx", "xlsx"), max_bytes=20 * 1024 * 1024)
+
+
+class Evidence(models.Model):
+    """A file of evidence for one item of the standard (对照标准上传材料): several per item, each
+    with a caption. A replaced or removed file is kept, marked superseded (seed 002's failure,
+    later uploads overwriting earlier ones, cannot happen)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="evidence")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name="评价条目")
+    file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/evidence"), validators=[evidence_validator])
+    original_name = models.CharField("文件名", max_length=200)
+    caption = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    superseded_at = models.DateTimeField("替换/移除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["criterion__position", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["evaluation", "criterion", "superseded_at"])]
+
+    def __str__(self):
+        return f"{self.criterion.code} {self.original_name}"
+
+    def can_view_file(self, user, field_name) -> bool:
+        return self.evaluation.can_view_file(user, "evidence")
+
+    def download_name(self, field_name) -> str:
+        return self.original_name
+
+
 class SupersededFile(models.Model):
     """A file of the evaluation that a later one replaced (a revised report, a reissued
     certificate after a downgrade): kept as history, never deleted (001 §18(九))."""

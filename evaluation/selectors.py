@@ -118,3 +118,36 @@ def standard_chapters(*, programme, query: str = "") -> list:
     chapters = (Criterion.objects.filter(programme=programme, parent__isnull=True).order_by("position", "id")
                 .prefetch_related(Prefetch("items", queryset=items, to_attr="shown_items")))
     return [c for c in chapters if c.shown_items or not query]
+
+
+def missing_evidence(evaluation: Evaluation) -> list:
+    """Items of the standard that require evidence and have no current file for this evaluation."""
+    from .models import Evidence
+
+    having = Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).values("criterion_id")
+    return list(items_of(evaluation.programme).filter(evidence_required=True).exclude(pk__in=having))
+
+
+def evidence_progress(evaluation: Evaluation) -> dict:
+    """Per chapter and overall: items with current evidence out of items, and what is missing."""
+    from django.db.models import Prefetch
+
+    from .models import Criterion, Evidence
+
+    current = Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).order_by("uploaded_at", "id")
+    chapters = list(Criterion.objects.filter(programme=evaluation.programme, parent__isnull=True)
+                    .order_by("position", "id")
+                    .prefetch_related(Prefetch("items", queryset=Criterion.objects.order_by("position", "id"),
+                                               to_attr="all_items")))
+    files: dict[int, list] = {}
+    for evidence in current:
+        files.setdefault(evidence.criterion_id, []).append(evidence)
+    done = total = 0
+    for chapter in chapters:
+        for item in chapter.all_items:
+            item.files = files.get(item.pk, [])
+        chapter.done = sum(1 for item in chapter.all_items if item.files)
+        chapter.total = len(chapter.all_items)
+        done, total = done + chapter.done, total + chapter.total
+    return {"chapters": chapters, "done": done, "total": total,
+            "percent": round(done * 100 / total) if total else 0}

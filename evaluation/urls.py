@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/documents/", views.documents, name="documents"),
     path("<int:pk>/pay/", views.pay, name="pay"),
     path("<int:pk>/questionnaire/", views.questionnaire, name="questionnaire"),
+    path("<int:pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/questionnaire/done/", views.questionnaire_done, name="questionnaire_done"),
     path("<int:pk>/appeal/", views.appeal, name="appeal"),
 ]

@@ -14,7 +14,7 @@ from payments.views import invoice_info
 from . import selectors, services
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
-from .models import Evaluation, Programme, document_validator
+from .models import Evaluation, Programme, document_validator, evidence_validator
 
 # What a service may answer instead of doing the step: its own refusal, or the evaluation
 # having moved on meanwhile (a second click, a second tab, the office).
@@ -154,6 +154,55 @@ def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]
                 continue
             services.evaluation_upload_document(evaluation_id=evaluation.pk, document_id=document.pk, file=upload,
                                                 by=request.user)
+            stored += 1
+    return stored, errors
+
+
+@member_required
+def evidence(request, member, pk):
+    """对照标准上传材料: per item of the standard, several files with captions; 保存 keeps every
+    chosen file that passes its checks; 请确认提交 submits when every required item has evidence."""
+    evaluation = _own(member, pk)
+    editable = can_proceed(evaluation.submit_evidence)
+    file_errors: dict[int, list[str]] = {}
+    if request.method == "POST" and editable:
+        action = request.POST.get("action")
+        try:
+            if action == "remove":
+                evidence_id = _posted_id(request, "evidence_id")
+                if evidence_id is not None:
+                    services.evidence_remove(evaluation_id=evaluation.pk, evidence_id=evidence_id, by=request.user)
+                return redirect("evaluation:evidence", pk=pk)
+            stored, file_errors = _store_evidence(request, evaluation)
+            if not file_errors and action == "submit":
+                services.evaluation_submit_evidence(evaluation_id=evaluation.pk, by=request.user)
+                messages.success(request, "佐证材料已提交，评价办公室将组织专家评审。")
+                return redirect("evaluation:detail", pk=pk)
+            if not file_errors:
+                messages.success(request, f"已保存 {stored} 个文件。" if stored else "已保存。")
+                return redirect("evaluation:evidence", pk=pk)
+            messages.error(request, "部分文件未能上传，请按提示重新选择；其余文件已保存。")
+        except REFUSALS as exc:
+            messages.error(request, explain(exc))
+        evaluation = _own(member, pk)
+        editable = can_proceed(evaluation.submit_evidence)
+    return _page(request, evaluation, "evaluation/evidence.html", member=member, editable=editable,
+                 file_errors=file_errors, accept=evidence_validator.accept,
+                 **selectors.evidence_progress(evaluation))
+
+
+def _store_evidence(request, evaluation) -> tuple[int, dict[int, list[str]]]:
+    stored, errors = 0, {}
+    for item in selectors.items_of(evaluation.programme):
+        caption = request.POST.get(f"caption_{item.pk}", "")
+        for upload in request.FILES.getlist(f"file_{item.pk}"):
+            try:
+                evidence_validator(upload)
+            except ValidationError as exc:
+                errors.setdefault(item.pk, []).extend(exc.messages)
+                continue
+            services.evidence_add(evaluation_id=evaluation.pk, criterion_id=item.pk, file=upload, caption=caption,
+                                  by=request.user)
             stored += 1
     return stored, errors
 

@@ -16,6 +16,7 @@ from .application import (
     evaluation_upload_document,
 )
 from .clocks import clock_act_now, clocks_act, clocks_remind, results_expire
+from .evidence import evaluation_reopen_evidence, evaluation_submit_evidence, evidence_add, evidence_remove
 from .notice import notice_end, objection_decide, objection_submit
 from .publication import (
     evaluation_downgrade,
@@ -44,7 +45,8 @@ from .self_assessment import (
 __all__ = [
     "assignment_create", "assignment_recuse", "assignment_save_scores", "clock_act_now",
     "clocks_act", "clocks_remind", "evaluation_accept", "evaluation_answer_appeal", "evaluation_appeal",
-    "evaluation_close_appeal_window", "evaluation_downgrade", "evaluation_expire", "evaluation_extend",
+    "evaluation_close_appeal_window", "evaluation_reopen_evidence", "evaluation_submit_evidence", "evidence_add",
+    "evidence_remove", "evaluation_downgrade", "evaluation_expire", "evaluation_extend",
     "evaluation_fee_paid", "evaluation_initial_result", "evaluation_publish", "evaluation_record_meeting",
     "evaluation_reject", "evaluation_remove_document", "evaluation_request_supplement",
     "evaluation_resubmit_supplement", "evaluation_return", "evaluation_revoke", "evaluation_save_answers",

@@ -43,6 +43,7 @@ FILE_POLICY = {
     ("evaluation.appeal", "attachment"): "evaluation.view_evaluation",
     ("evaluation.objection", "attachment"): "evaluation.view_objection",
     ("evaluation.supersededfile", "file"): "evaluation.view_evaluation",
+    ("evaluation.evidence", "file"): "evaluation.view_evaluation",
     ("core.message", "attachment"): "core.view_message",
     ("experts.expert", "consent_letter"): "experts.view_expert",
     ("experts.appointment", "letter"): "experts.view_appointment",
