@@ -87,6 +87,10 @@ class ExpertApplicationForm(forms.ModelForm):
 
 
 class ConflictForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "请选择"), *Conflict.Kind.choices]
+
     class Meta:
         model = Conflict
         fields = ("kind", "institution_name", "institution_credit_code", "starts_on", "ends_on", "note")

@@ -5,6 +5,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -146,9 +147,19 @@ class Expert(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: check and move state only --------------------------------------
 
+    REAPPLY_MONTHS = 6  # an appointed expert may apply for reappointment in the term's last months
+
+    def reapplication_open(self) -> bool:
+        """Returned or expired experts may apply again; appointed ones in their term's last months."""
+        if self.state != self.State.APPOINTED:
+            return True
+        return self.term_end is not None and self.term_end <= timezone.localdate() + relativedelta(
+            months=self.REAPPLY_MONTHS)
+
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[State.RETURNED, State.EXPIRED, State.APPOINTED], target=State.APPLIED)
+    @transition(field=state, source=[State.RETURNED, State.EXPIRED, State.APPOINTED], target=State.APPLIED,
+                conditions=[reapplication_open])
     def resubmit(self, *, at, by=None, description=None):
         """A corrected application, or an application for reappointment (the current term,
         if any, stays on record until the new one is approved)."""

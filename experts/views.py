@@ -86,6 +86,7 @@ def workbench(request):
         "open_tasks": open_tasks, "done": done, "today": timezone.localdate(), "expert": expert,
         **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
         "recent_messages": inbox_messages(user=request.user)[:5],
+        "can_reapply": expert is not None and can_proceed(expert.resubmit),
         "conflict_form": conflict_form,
     })
 

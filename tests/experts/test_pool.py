@@ -197,3 +197,15 @@ def test_a_conflict_that_ends_before_it_starts_is_refused():
 def test_every_appointment_is_kept_and_numbered_uniquely():
     numbers = [x.appointed().appointments.get().number for _ in range(3)]
     assert len(set(numbers)) == 3 and Appointment.objects.count() == 3
+
+
+def test_reappointment_opens_in_the_terms_last_six_months(client):
+    expert = x.appointed()
+    assert not Expert.objects.get(pk=expert.pk).reapplication_open()
+    client.force_login(expert.user)
+    assert client.get("/workbench/apply/")["Location"] == "/workbench/"
+    assert "申请连任" not in client.get("/workbench/").content.decode()
+    with time_machine.travel(expert.term_end - relativedelta(months=5)):
+        client.force_login(expert.user)
+        assert "申请连任" in client.get("/workbench/").content.decode()
+        assert client.get("/workbench/apply/").status_code == 200
