@@ -142,20 +142,27 @@ def _posted_id(request, name: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
-def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]:
-    """Store every chosen file that passes its checks; return how many, and the refusals by row."""
+def _store_uploads(request, row_ids, validator, store) -> tuple[int, dict[int, list[str]]]:
+    """One press keeps every chosen file: each ``file_<row>`` upload that passes ``validator``
+    is stored with ``store(row, upload)``; returns how many, and the refusals by row."""
     stored, errors = 0, {}
-    for document in evaluation.programme.documents.all():
-        for upload in request.FILES.getlist(f"file_{document.pk}"):
+    for row in row_ids:
+        for upload in request.FILES.getlist(f"file_{row}"):
             try:
-                document_validator(upload)
+                validator(upload)
             except ValidationError as exc:
-                errors.setdefault(document.pk, []).extend(exc.messages)
+                errors.setdefault(row, []).extend(exc.messages)
                 continue
-            services.evaluation_upload_document(evaluation_id=evaluation.pk, document_id=document.pk, file=upload,
-                                                by=request.user)
+            store(row, upload)
             stored += 1
     return stored, errors
+
+
+def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]:
+    return _store_uploads(
+        request, evaluation.programme.documents.values_list("pk", flat=True), document_validator,
+        lambda row, upload: services.evaluation_upload_document(evaluation_id=evaluation.pk, document_id=row,
+                                                                file=upload, by=request.user))
 
 
 @member_required
@@ -192,19 +199,10 @@ def evidence(request, member, pk):
 
 
 def _store_evidence(request, evaluation) -> tuple[int, dict[int, list[str]]]:
-    stored, errors = 0, {}
-    for item in selectors.items_of(evaluation.programme):
-        caption = request.POST.get(f"caption_{item.pk}", "")
-        for upload in request.FILES.getlist(f"file_{item.pk}"):
-            try:
-                evidence_validator(upload)
-            except ValidationError as exc:
-                errors.setdefault(item.pk, []).extend(exc.messages)
-                continue
-            services.evidence_add(evaluation_id=evaluation.pk, criterion_id=item.pk, file=upload, caption=caption,
-                                  by=request.user)
-            stored += 1
-    return stored, errors
+    return _store_uploads(
+        request, selectors.items_of(evaluation.programme).values_list("pk", flat=True), evidence_validator,
+        lambda row, upload: services.evidence_add(evaluation_id=evaluation.pk, criterion_id=row, file=upload,
+                                                  caption=request.POST.get(f"caption_{row}", ""), by=request.user))
 
 
 @member_required

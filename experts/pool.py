@@ -11,12 +11,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
 
 from accounts.roles import EVALUATION_OFFICE, role_members
 from core.notifications import notification_send
 from core.outbox import job_enqueue
 from core.uploads import original_name
+from core.workflow import locked_step
 
 from .exceptions import NotQualified, PoolRuleBroken
 from .models import Appointment, Conflict, Expert, ExpertFile, TrainingRecord, TrainingSession
@@ -60,16 +60,8 @@ def _locked(expert_id: int) -> Expert:
 
 
 def _move(expert_id: int, step, *, then=None) -> Expert:
-    with transaction.atomic():
-        expert = _locked(expert_id)
-        try:
-            step(expert)
-        except TransitionNotAllowed:
-            raise PoolRuleBroken(f"该专家当前状态为“{expert.get_state_display()}”，不能进行此操作。") from None
-        expert.save()
-        if then:
-            then(expert)
-    return expert
+    return locked_step(_locked, expert_id, step, then=then, refused=lambda expert: PoolRuleBroken(
+        f"该专家当前状态为“{expert.get_state_display()}”，不能进行此操作。"))
 
 
 def expert_apply(*, data: dict, consent_letter, user=None, password: str = "") -> Expert:

@@ -19,3 +19,7 @@ class ContactRefused(MembershipError):
 
 class AlreadyRegistered(MembershipError):
     """The join application was completed already (a second click, another tab)."""
+
+
+class WrongState(MembershipError):
+    """The member's state moved on (another click or person) before this step."""

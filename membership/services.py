@@ -14,8 +14,9 @@ from django.utils import timezone
 from core.notifications import notification_send
 from core.outbox import job_enqueue
 from core.uploads import original_name
+from core.workflow import locked_step
 
-from .exceptions import AlreadyDecided, AlreadyRegistered, ContactRefused, MissingReason
+from .exceptions import AlreadyDecided, AlreadyRegistered, ContactRefused, MissingReason, WrongState
 from .models import (
     ArchivedFile,
     Contact,
@@ -103,13 +104,9 @@ def member_register(*, draft: JoinDraft, mobile: str, email: str, password: str)
 
 def _move(member_id: int, step: Callable[[Member], None], notify: str | None = None, **context) -> Member:
     """Lock the member, take one transition, save (logged by django-fsm-log), then notify."""
-    with transaction.atomic():
-        member = _locked(member_id)
-        step(member)
-        member.save()
-        if notify:
-            _notify(member, notify, **context)
-    return member
+    return locked_step(_locked, member_id, step,
+                       then=(lambda member: _notify(member, notify, **context)) if notify else None,
+                       refused=lambda member: WrongState(f"该会员当前状态为“{member.get_state_display()}”，不能进行此操作。"))
 
 
 def member_approve(*, member_id: int, by) -> Member:

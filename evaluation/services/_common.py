@@ -8,11 +8,12 @@ from collections.abc import Callable
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition
 
 from accounts.roles import EVALUATION_OFFICE, role_members
 from core.calendar import add_working_days
 from core.notifications import notification_send
+from core.workflow import locked_step
 
 from ..exceptions import MissingReason, WrongState
 from ..models import Deadline, Evaluation
@@ -31,16 +32,8 @@ def evaluation_move(evaluation_id: int, step: Callable[[Evaluation], None], *,
     """Lock the evaluation, take ``step`` (one transition), save, then ``then`` (clocks,
     records, notices) in the same transaction. A transition the programme does not allow
     from here (another click or person was first) raises WrongState, never a crash."""
-    with transaction.atomic():
-        evaluation = locked_evaluation(evaluation_id)
-        try:
-            step(evaluation)
-        except TransitionNotAllowed:
-            raise WrongState(f"该评价当前处于“{evaluation.get_state_display()}”阶段，不能进行此操作，请刷新后查看。") from None
-        evaluation.save()
-        if then is not None:
-            then(evaluation)
-    return evaluation
+    return locked_step(locked_evaluation, evaluation_id, step, then=then, refused=lambda evaluation: WrongState(
+        f"该评价当前处于“{evaluation.get_state_display()}”阶段，不能进行此操作，请刷新后查看。"))
 
 
 def guarded_save(evaluation: Evaluation) -> None:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from evaluation.models import Evaluation, Programme
 from evaluation.programmes import registered, rules_for
@@ -108,6 +109,22 @@ def test_forbidden_transition(kind, move, source):
     assert not can_proceed(getattr(evaluation, move))
     with pytest.raises(TransitionNotAllowed):
         MOVES[move](evaluation)
+
+
+def test_evaluation_state_cannot_be_assigned_directly():
+    evaluation = _evaluation("credit", S.DRAFT)
+    with pytest.raises(AttributeError):
+        evaluation.state = S.PUBLISHED
+
+
+def test_a_stale_copy_cannot_save_over_a_decision():
+    evaluation = _evaluation("credit", S.SUBMITTED)
+    stale = Evaluation.objects.get(pk=evaluation.pk)
+    evaluation.accept(fee=Decimal(1))
+    evaluation.save()
+    stale.reject(reason="迟到")
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save()
 
 
 def test_a_second_extension_is_forbidden_by_the_transition_itself():
