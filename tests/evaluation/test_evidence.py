@@ -105,3 +105,11 @@ def test_another_member_cannot_see_the_evidence_page_or_files(client, evaluation
     login(client, UnitMemberFactory(state="active").user)
     assert client.get(reverse("evaluation:evidence", args=[evaluation.pk])).status_code == 404
     assert client.get(reverse("core:download", args=["evaluation.evidence", evidence.pk, "file"])).status_code == 404
+
+
+@pytest.mark.parametrize(("state", "text"), [("expert_review", "正在组织专家组"), ("on_site", "现场评价进行中")])
+def test_the_detail_page_says_where_a_capability_evaluation_stands(client, evaluation, state, text):
+    Evaluation.objects.filter(pk=evaluation.pk).update(state=state)
+    login(client, evaluation.member.user)
+    html = client.get(reverse("evaluation:detail", args=[evaluation.pk])).content.decode()
+    assert text in html and "专家评审" in html  # the programme's own progress step
