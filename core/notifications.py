@@ -7,7 +7,6 @@ missing is skipped, so a notification opts into SMS by having an ``sms.txt``.
 The in-site message is written in the caller's transaction; emails and SMS become Delivery
 rows sent by a Celery task after commit, each at most once.
 """
-import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.utils import timezone
 from . import sms
 from .deadlines import deadline_scanner
 from .models import Delivery, Message
+from .outbox import BROKER_ERRORS, resend_stale
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,6 @@ def notification_send(
 
 
 def _enqueue(delivery_id: int) -> None:
-    from .outbox import BROKER_ERRORS
     from .tasks import deliver_notification
 
     try:
@@ -165,21 +164,10 @@ def message_mark_read(*, message: Message) -> None:
         message.refresh_from_db(fields=["read_at"])
 
 
-def deliveries_redeliver_stale(*, now=None, older_than_minutes: int | None = None) -> int:
+def deliveries_redeliver_stale(*, now=None) -> int:
     """Re-enqueue deliveries still pending long after they were queued (a lost broker
-    message, a worker that died). Claimed rows are skipped, so two scans never double up."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=older_than_minutes or settings.OUTBOX_RETRY_MINUTES)
-    with transaction.atomic():
-        stale = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(status=Delivery.Status.PENDING, enqueued_at__lt=cutoff)
-            .values_list("pk", flat=True)[:500]
-        )
-        Delivery.objects.filter(pk__in=stale).update(enqueued_at=now)
-        for pk in stale:
-            transaction.on_commit(lambda pk=pk: _enqueue(pk))
-    return len(stale)
+    message, a worker that died), as the outbox does for its jobs."""
+    return resend_stale(Delivery.objects.filter(status=Delivery.Status.PENDING), _enqueue, now=now)
 
 
 @deadline_scanner("core.redeliver_stale_notifications")

@@ -11,11 +11,13 @@ a job sent twice does its work once.
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 
 from celery import current_app
 from celery.signals import task_postrun
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -65,21 +67,27 @@ def _mark_done(sender=None, args=None, state=None, **kwargs):
         state=OutboxJob.State.DONE, done_at=timezone.now(), last_error="")
 
 
-def jobs_resend_stale(*, now=None) -> int:
-    """Send again every job still pending ``OUTBOX_RETRY_MINUTES`` after it was last sent.
-    Claimed rows are skipped, so overlapping scans never send a job twice."""
+def resend_stale(pending: QuerySet, send: Callable[[int], None], *, now=None) -> int:
+    """For any outbox-like table (jobs here, email/SMS deliveries in core.notifications): claim
+    the ``pending`` rows last sent more than ``OUTBOX_RETRY_MINUTES`` ago, stamp them sent now
+    and ``send(pk)`` each after commit. Rows another scan holds are skipped, so overlapping
+    scans never send one twice. Returns how many were re-sent."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(minutes=settings.OUTBOX_RETRY_MINUTES)
     with transaction.atomic():
-        stale = list(OutboxJob.objects.select_for_update(skip_locked=True)
-                     .filter(state=OutboxJob.State.PENDING, enqueued_at__lt=cutoff)
+        stale = list(pending.select_for_update(skip_locked=True).filter(enqueued_at__lt=cutoff)
                      .values_list("pk", flat=True)[:500])
-        OutboxJob.objects.filter(pk__in=stale).update(enqueued_at=now)
+        pending.model.objects.filter(pk__in=stale).update(enqueued_at=now)
         for pk in stale:
-            transaction.on_commit(lambda pk=pk: _publish(pk))
+            transaction.on_commit(lambda pk=pk: send(pk))
     if stale:
-        logger.info("outbox: re-sent %d pending jobs", len(stale))
+        logger.info("%s: re-sent %d pending rows", pending.model._meta.label, len(stale))
     return len(stale)
+
+
+def jobs_resend_stale(*, now=None) -> int:
+    """Send again every job still pending a while after it was last sent."""
+    return resend_stale(OutboxJob.objects.filter(state=OutboxJob.State.PENDING), _publish, now=now)
 
 
 @deadline_scanner("core.outbox_resend")
