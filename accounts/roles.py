@@ -6,6 +6,7 @@ after every migration the groups are set to exactly the union of those declarati
 later app extends a role by declaring, never by editing this module.
 """
 import logging
+import time
 
 from django.apps import apps
 
@@ -57,6 +58,21 @@ def sync_role_permissions(**kwargs) -> None:
         group.permissions.set([by_code[c] for c in codes if c in by_code])
 
 
+def notify_role(role: str, *, template: str, url: str, context: dict) -> None:
+    """After the surrounding transaction commits, tell everyone in a staff role (in-site
+    message and email; staff are not sent SMS)."""
+    # Imported here: this module is loaded by AccountsConfig before the models exist.
+    from django.db import transaction
+
+    from core.notifications import notification_send
+
+    def send():
+        for user in role_members(role):
+            notification_send(template=template, user=user, url=url, channels=["site", "email"], context=context)
+
+    transaction.on_commit(send)
+
+
 def role_members(role: str):
     """The active users in a staff role (whom a role-wide notice goes to)."""
     from django.contrib.auth import get_user_model
@@ -74,8 +90,6 @@ def user_roles(request) -> frozenset[str]:
     Kept in the session for a few minutes, so the navigation costs no query per page; a
     person newly made an evaluator or member sees the change within that time.
     """
-    import time
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return frozenset()

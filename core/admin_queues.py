@@ -1,12 +1,14 @@
-"""Work queues on the admin index: 待审核 N, 待核实 N, 逾期 N …, each for the staff who may see it.
+"""Work queues on the admin index: 待审核 N, 待核实 N, 逾期 N …, each for the staff who act on it.
 
-Apps register their queues in AppConfig.ready() with ``register_queue``; the admin index
-shows the ones the signed-in user has the permission for, with their counts and a link to
-the filtered list.
+An app's admin registers its queues (``register_queue``) as a model and the filter that picks
+the waiting rows; the count and the link to the filtered changelist both come from that one
+filter, so they always agree.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.db import models
 from django.urls import reverse
 
 
@@ -14,10 +16,31 @@ from django.urls import reverse
 class Queue:
     label: str
     permission: str  # the permission of those who act on it (not merely see it)
-    changelist: str  # admin URL name, e.g. "admin:membership_member_changelist"
-    query: str  # the changelist's filter, e.g. "state__exact=submitted"
-    count: Callable[[], int]
+    model: type[models.Model]
+    filters: dict | Callable[[], dict]  # ORM lookups of the waiting rows (a callable when they depend on today)
+    query: str = ""  # the changelist's own filter for them, when it is not the lookups themselves
     urgent: bool = False  # overdue work is shown in red
+
+    def count(self) -> int:
+        filters = self.filters() if callable(self.filters) else self.filters
+        return self.model._default_manager.filter(**filters).distinct().count()
+
+    def url(self) -> str:
+        opts = self.model._meta
+        query = self.query or urlencode({_param(k): _value(v) for k, v in self.filters.items()})
+        return f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?{query}"
+
+
+def _param(lookup: str) -> str:
+    return lookup if "__" in lookup else f"{lookup}__exact"
+
+
+def _value(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(sorted(str(v) for v in value))  # the admin splits __in values on commas
+    return value
 
 
 _queues: list[Queue] = []
@@ -29,6 +52,5 @@ def register_queue(queue: Queue) -> None:
 
 
 def queues_for(user) -> list[tuple[Queue, int, str]]:
-    """(queue, count, url) for each queue the user may see."""
-    return [(q, q.count(), f"{reverse(q.changelist)}?{q.query}" if q.query else reverse(q.changelist))
-            for q in _queues if user.has_perm(q.permission)]
+    """(queue, count, url) for each queue the user may act on."""
+    return [(q, q.count(), q.url()) for q in _queues if user.has_perm(q.permission)]

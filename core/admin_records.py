@@ -36,6 +36,22 @@ def _has_editable_fields(context) -> bool:
     return False
 
 
+class ReadOnlyInline(admin.StackedInline):
+    """Records shown under their parent that the admin neither adds, changes nor deletes."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class HistoryInline(StateLogInline):
     """The transition log (django-fsm-log) as staff read it: local time, the step in the
     workflow's own words (from state → to state), who, and why."""
@@ -43,10 +59,6 @@ class HistoryInline(StateLogInline):
     verbose_name = "办理记录"
     verbose_name_plural = "办理记录"
     fields = ("when", "step", "who", "description")
-    readonly_fields = fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by", "content_type")

@@ -12,6 +12,8 @@ import hashlib
 import re
 import time
 
+from django.shortcuts import render
+
 IMPORTMAP_RE = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.S)
 
 
@@ -76,8 +78,6 @@ class RejectNulBytesMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            from django.shortcuts import render
-
             return render(request, "400.html", {"reason": "请求中包含无效字符，请检查输入后重试。"}, status=400)
         return None
 

@@ -18,3 +18,14 @@ def client_address(group, request) -> str:
 def over_limit(request, *, group: str, rate: str) -> bool:
     """Count this POST against ``rate`` (e.g. "10/h") for the client; true once it is over."""
     return is_ratelimited(request, group=group, key=client_address, rate=rate, method="POST", increment=True)
+
+
+def form_over_limit(request, form, *, group: str, rate: str) -> bool:
+    """Count this POST; once the client is over ``rate`` the bound ``form`` carries only the
+    "too many" message (nothing its validation would have revealed) and True is returned."""
+    if not over_limit(request, group=group, rate=rate):
+        return False
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(None, TOO_MANY)
+    return True

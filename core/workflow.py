@@ -5,7 +5,7 @@ notices on commit) in the same transaction. A transition the current state does 
 from collections.abc import Callable
 
 from django.db import transaction
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 
 def locked_step(lock: Callable[[int], object], pk: int, step: Callable[[object], None], *,
@@ -16,9 +16,9 @@ def locked_step(lock: Callable[[int], object], pk: int, step: Callable[[object],
         obj = lock(pk)
         try:
             step(obj)
-        except TransitionNotAllowed:
+            obj.save()
+        except (TransitionNotAllowed, ConcurrentTransition):
             raise refused(obj) from None
-        obj.save()
         if then is not None:
             then(obj)
     return obj

@@ -5,8 +5,9 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from core.admin_exports import CheckedExportMixin
-from core.admin_records import HistoryInline, RecordAdminMixin
-from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
+from core.admin_queues import Queue, register_queue
+from core.admin_records import HistoryInline, ReadOnlyInline, RecordAdminMixin
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 
 from . import selectors, services
@@ -132,10 +133,6 @@ class DeadlineInline(admin.TabularInline):
 class SupersededFileInline(ReadOnlyInline):
     model = SupersededFile
     fields = ("field", "link", "reason", "replaced_at", "replaced_by")
-    readonly_fields = fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
     @admin.display(description="文件")
     def link(self, obj):
@@ -144,7 +141,7 @@ class SupersededFileInline(ReadOnlyInline):
 
 class AppealInline(ReadOnlyInline):
     model = Appeal
-    fields = ("reasons", "submitted_at", "answer", "answered_at")
+    fields = ("reasons", "submitted_at", "answer", "answered_at", "answered_by")
 
 
 class MeetingInline(ReadOnlyInline):
@@ -154,15 +151,32 @@ class MeetingInline(ReadOnlyInline):
 
 class ObjectionInline(ReadOnlyInline):
     model = Objection
-    fields = ("name", "contact", "text", "submitted_at", "decision", "decision_reason")
+    fields = ("name", "contact", "text", "submitted_at", "decision", "decision_reason", "decided_by", "decided_at")
     show_change_link = True
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Evaluations with a running clock past its due date (the 逾期 queue links here)."""
+
+    title = "时限"
+    parameter_name = "overdue"
+
+    @staticmethod
+    def lookups_today() -> dict:
+        return {"deadlines__met_at__isnull": True, "deadlines__due_on__lt": timezone.localdate()}
+
+    def lookups(self, request, model_admin):
+        return [("yes", "有逾期时限")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**self.lookups_today()).distinct() if self.value() == "yes" else queryset
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     view_on_site = False  # the evaluation's page is the institution's own, not a public one
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
-    list_filter = ("state", "programme", "grade")
+    list_filter = ("state", "programme", "grade", OverdueFilter)
     search_fields = ("member__name", "member__credit_code", "certificate_no")
     list_select_related = ("member", "programme")
     readonly_fields = ("programme", "member", "state", "agreed_at", "declarations", "handler_name", "handler_mobile",
@@ -238,7 +252,7 @@ class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin)
     list_display = ("evaluation", "name", "contact", "submitted_at", "decision")
     list_filter = ("decision",)
     readonly_fields = ("evaluation", "name", "contact", "text", "attachment_link", "submitted_at", "decision",
-                       "decision_reason")
+                       "decision_reason", "decided_by", "decided_at")
     fields = readonly_fields
     transitions = (
         AdminTransition("uphold", "异议成立", services.objection_decide, "evaluation.change_objection",
@@ -251,3 +265,12 @@ class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin)
     @admin.display(description="附件")
     def attachment_link(self, obj):
         return admin_file_link(obj, "attachment")
+
+
+# The admin index's work queues (core.admin_queues) for 评价办公室.
+# Waiting for the office: evaluations at a state from which its programme allows that step.
+register_queue(Queue("待受理评价申请", PERM, Evaluation, {"state__in": selectors.states_allowing("accept")}))
+register_queue(Queue("待答复复议", PERM, Evaluation, {"state__in": selectors.states_allowing("answer_appeal")}))
+register_queue(Queue("待处理公示异议", "evaluation.change_objection", Objection,
+                     {"decision": Objection.Decision.PENDING}))
+register_queue(Queue("逾期评价时限", PERM, Evaluation, OverdueFilter.lookups_today, query="overdue=yes", urgent=True))

@@ -22,8 +22,8 @@ def certificates_generate(*, evaluation_id: int) -> str:
             return evaluation.certificate_no
         context = {"evaluation": evaluation, "qr": qr_svg(check_url(evaluation.certificate_no))}
         evaluation.certificate.save(f"{evaluation.certificate_no}.pdf",
-                                    ContentFile(render_pdf("evaluation/certificate_pdf.html", context)), save=False)
+                                    ContentFile(render_pdf(evaluation.rules.certificate_template, context)), save=False)
         evaluation.plaque.save(f"{evaluation.certificate_no}-plaque.pdf",
-                               ContentFile(render_pdf("evaluation/plaque_pdf.html", context)), save=False)
+                               ContentFile(render_pdf(evaluation.rules.plaque_template, context)), save=False)
         evaluation.save(update_fields=["certificate", "plaque"])
     return evaluation.certificate_no

@@ -190,7 +190,6 @@ def _step(name: str, *extra_conditions) -> dict:
     }
 
 
-
 class Evaluation(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "填报中"

@@ -1,9 +1,13 @@
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django_fsm import can_proceed
 
-from .models import Assignment, Evaluation
+from core.certificates import CertificateFound
+
+from .models import Assignment, Criterion, Evaluation, Evidence
+from .programmes import registered
 
 
 def is_assigned_evaluator(*, user, evaluation: Evaluation) -> bool:
@@ -42,11 +46,8 @@ def registry(*, query: str = "") -> QuerySet[Evaluation]:
     return results
 
 
-
 def certificate_lookup(number: str):
     """An evaluation certificate by its number, for the public certificate check."""
-    from core.certificates import CertificateFound
-
     evaluation = (Evaluation.objects.select_related("member", "programme")
                   .filter(certificate_no=number.upper()).first())
     if evaluation is None:
@@ -63,8 +64,6 @@ def certificate_lookup(number: str):
 def items_of(programme) -> QuerySet:
     """The items of the programme's standard (not its chapters), in reading order, each with
     its chapter: what evaluators score, and for credit what the self-assessment asks."""
-    from .models import Criterion
-
     return (Criterion.objects.filter(programme=programme, parent__isnull=False).select_related("parent")
             .order_by("parent__position", "parent_id", "position", "id"))
 
@@ -82,8 +81,6 @@ def questionnaire_maximum(programme) -> Decimal:
 
 def assignable_evaluations() -> QuerySet[Evaluation]:
     """Evaluations that may be given evaluators or experts now, by each programme's rules."""
-    from .programmes import registered
-
     condition = Q(pk__in=[])
     for kind, rules in registered().items():
         condition |= Q(programme__kind=kind, state__in=rules.assignable_states)
@@ -98,8 +95,6 @@ def appeal_window_closes(evaluation: Evaluation):
 
 def notice_held(evaluation: Evaluation) -> bool:
     """Under notice past its 7 working days, held only by pending objections."""
-    from django_fsm import can_proceed
-
     notice = evaluation.deadlines.filter(kind="notice").first()
     return (can_proceed(evaluation.publish) and notice is not None and notice.met_at is None
             and notice.due_on < timezone.localdate())
@@ -108,10 +103,6 @@ def notice_held(evaluation: Evaluation) -> bool:
 def standard_chapters(*, programme, query: str = "") -> list:
     """The programme's standard for reading, chapter by chapter (two queries whatever its size);
     with ``query``, only the items whose requirement or guidance mention it, and their chapters."""
-    from django.db.models import Prefetch
-
-    from .models import Criterion
-
     items = Criterion.objects.filter(programme=programme, parent__isnull=False).order_by("position", "id")
     if query:
         items = items.filter(Q(text__icontains=query) | Q(guidance__icontains=query) | Q(code=query))
@@ -122,18 +113,12 @@ def standard_chapters(*, programme, query: str = "") -> list:
 
 def missing_evidence(evaluation: Evaluation) -> list:
     """Items of the standard that require evidence and have no current file for this evaluation."""
-    from .models import Evidence
-
     having = Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).values("criterion_id")
     return list(items_of(evaluation.programme).filter(evidence_required=True).exclude(pk__in=having))
 
 
 def evidence_progress(evaluation: Evaluation) -> dict:
-    """Per chapter and overall: items with current evidence out of items, and what is missing."""
-    from django.db.models import Prefetch
-
-    from .models import Criterion, Evidence
-
+    """Per chapter and overall: how many items have current evidence, each item with its files."""
     current = Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).order_by("uploaded_at", "id")
     chapters = list(Criterion.objects.filter(programme=evaluation.programme, parent__isnull=True)
                     .order_by("position", "id")
@@ -151,3 +136,8 @@ def evidence_progress(evaluation: Evaluation) -> dict:
         done, total = done + chapter.done, total + chapter.total
     return {"chapters": chapters, "done": done, "total": total,
             "percent": round(done * 100 / total) if total else 0}
+
+
+def states_allowing(step: str) -> list[str]:
+    """Every state from which some programme allows ``step`` (its graph's sources)."""
+    return sorted({state for rules in registered().values() for state in rules.graph.get(step, {})})

@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
 from core.access import member_required
-from core.ratelimits import TOO_MANY, over_limit
+from core.ratelimits import form_over_limit
 from payments.views import invoice_info
 
 from . import selectors, services
@@ -16,19 +16,9 @@ from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
 from .models import Evaluation, Programme, document_validator, evidence_validator
 
-# What a service may answer instead of doing the step: its own refusal, or the evaluation
-# having moved on meanwhile (a second click, a second tab, the office).
-REFUSALS = (EvaluationError, TransitionNotAllowed, ConcurrentTransition)
-
-
 INSTITUTION_STEPS = ("submit", "fee_paid", "submit_self_assessment", "resubmit_supplement", "submit_evidence",
                      "appeal")
 
-
-def explain(exc: Exception) -> str:
-    if isinstance(exc, EvaluationError):
-        return str(exc)
-    return "该评价的状态刚刚发生了变化（可能已在其他页面提交），请查看最新状态。"
 
 def _own(member, pk) -> Evaluation:
     evaluation = selectors.evaluation_for_member(member=member, pk=pk)
@@ -74,8 +64,8 @@ def apply(request, member, kind):
         try:
             evaluation = services.evaluation_start(member=member, programme=programme, by=request.user,
                                                    declarations=form.cleaned_data["declarations"])
-        except REFUSALS as exc:
-            messages.error(request, explain(exc))
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
             return redirect("evaluation:index")
         return redirect("evaluation:documents", pk=evaluation.pk)
     return render(request, "evaluation/apply.html", {"programme": programme, "form": form, "member": member,
@@ -126,8 +116,8 @@ def documents(request, member, pk):
                 return redirect("evaluation:documents", pk=pk)
             if file_errors:
                 messages.error(request, "部分文件未能上传，请按提示重新选择；其余文件已保存。")
-        except REFUSALS as exc:
-            messages.error(request, explain(exc))
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
         evaluation = _own(member, pk)
         editable = evaluation.documents_open
     current = [d for d in evaluation.documents.all() if not d.superseded]
@@ -189,8 +179,8 @@ def evidence(request, member, pk):
                 messages.success(request, f"已保存 {stored} 个文件。" if stored else "已保存。")
                 return redirect("evaluation:evidence", pk=pk)
             messages.error(request, "部分文件未能上传，请按提示重新选择；其余文件已保存。")
-        except REFUSALS as exc:
-            messages.error(request, explain(exc))
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
         evaluation = _own(member, pk)
         editable = can_proceed(evaluation.submit_evidence)
     return _page(request, evaluation, "evaluation/evidence.html", member=member, editable=editable,
@@ -228,8 +218,8 @@ def questionnaire(request, member, pk):
                 services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=request.user)
                 return redirect("evaluation:questionnaire_done", pk=pk)
             messages.success(request, "已保存，可稍后继续填写。")
-        except REFUSALS as exc:
-            messages.error(request, explain(exc))
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
         return redirect("evaluation:questionnaire", pk=pk)
     chosen = dict(evaluation.answers.values_list("criterion_id", "option_id"))
     return _page(request, evaluation, "evaluation/questionnaire.html", member=member, questions=questions,
@@ -251,8 +241,8 @@ def appeal(request, member, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_appeal(evaluation_id=evaluation.pk, by=request.user, **form.cleaned_data)
-        except REFUSALS as exc:
-            messages.error(request, explain(exc))
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, "复议申请已提交，评价办公室将在 10 个工作日内答复。")
         return redirect("evaluation:detail", pk=pk)
@@ -272,11 +262,8 @@ OBJECTION_RATE = "5/h"
 def objection(request, pk):
     evaluation = get_object_or_404(selectors.under_notice(), pk=pk)
     form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and over_limit(request, group="objection", rate=OBJECTION_RATE):
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    limited = request.method == "POST" and form_over_limit(request, form, group="objection", rate=OBJECTION_RATE)
+    if request.method == "POST" and not limited and form.is_valid():
         services.objection_submit(evaluation_id=evaluation.pk, **form.cleaned_data)
         messages.success(request, "您的意见已提交评价办公室，感谢您的监督。")
         return redirect("evaluation:notices")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
-from core.admin_records import HistoryInline, RecordAdminMixin
-from core.admin_transitions import AdminTransition, ReadOnlyInline, TransitionButtonsMixin, transition_available
+from core.admin_records import HistoryInline, ReadOnlyInline, RecordAdminMixin
+from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 from core.uploads import UploadValidator
 from evaluation.models import Assignment

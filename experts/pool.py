@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EVALUATION_OFFICE, role_members
+from accounts.roles import EVALUATION_OFFICE, notify_role
 from core.notifications import notification_send
 from core.outbox import job_enqueue
 from core.uploads import original_name
@@ -45,14 +45,8 @@ def _tell(expert: Expert, template: str, **context) -> None:
 
 
 def _tell_office(expert: Expert, template: str) -> None:
-    url = reverse("admin:experts_expert_change", args=[expert.pk])
-
-    def send():
-        for user in role_members(EVALUATION_OFFICE):
-            notification_send(template=template, user=user, url=url, channels=["site", "email"],
-                              context={"expert": expert})
-
-    transaction.on_commit(send)
+    notify_role(EVALUATION_OFFICE, template=template, context={"expert": expert},
+                url=reverse("admin:experts_expert_change", args=[expert.pk]))
 
 
 def _locked(expert_id: int) -> Expert:

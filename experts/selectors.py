@@ -6,7 +6,9 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Conflict, Expert, TrainingRecord
+from core.certificates import CertificateFound
+
+from .models import Appointment, Conflict, Expert, TrainingRecord
 from .qualifications import MAX_AGE
 
 
@@ -78,10 +80,6 @@ def pool(*, day: dt.date | None = None) -> QuerySet[Expert]:
 
 def letter_lookup(number: str):
     """An appointment letter (聘书) by its number, for the public certificate check."""
-    from core.certificates import CertificateFound
-
-    from .models import Appointment
-
     appointment = Appointment.objects.select_related("expert").filter(number=number.upper()).first()
     if appointment is None:
         return None

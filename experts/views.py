@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core.ratelimits import TOO_MANY, over_limit
+from core.ratelimits import form_over_limit
 from core.selectors import inbox_messages
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
@@ -32,29 +32,26 @@ def apply(request):
     if expert is not None and not can_proceed(expert.resubmit):
         return redirect("experts:workbench")
     form = ExpertApplicationForm(request.POST or None, request.FILES or None, instance=expert, user=request.user)
-    if request.method == "POST":
-        if not request.user.is_authenticated and over_limit(request, group="expert_apply", rate=APPLY_RATE):
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, TOO_MANY)
-        elif form.is_valid():
-            try:
-                if expert is None:
-                    user = request.user if request.user.is_authenticated else None
-                    expert = pool.expert_apply(data=form.profile_data(), user=user,
-                                               consent_letter=form.cleaned_data["consent_letter"],
-                                               password=form.cleaned_data.get("password1") or "")
-                    if user is None:
-                        login(request, expert.user, backend="allauth.account.auth_backends.AuthenticationBackend")
-                else:
-                    pool.expert_resubmit(expert_id=expert.pk, data=form.profile_data(), by=request.user,
-                                         consent_letter=form.cleaned_data.get("consent_letter") or None)
-            except ExpertsError as exc:
-                form.add_error(None, str(exc))
+    anonymous = not request.user.is_authenticated
+    limited = request.method == "POST" and anonymous and form_over_limit(request, form, group="expert_apply",
+                                                                          rate=APPLY_RATE)
+    if request.method == "POST" and not limited and form.is_valid():
+        try:
+            if expert is None:
+                expert = pool.expert_apply(data=form.profile_data(), user=None if anonymous else request.user,
+                                           consent_letter=form.cleaned_data["consent_letter"],
+                                           password=form.cleaned_data.get("password1") or "")
             else:
-                messages.success(request, "入库申请已提交，评价办公室审核后将通知您。如与任何医疗机构存在任职、投资、"
-                                          "咨询、亲属等利害关系，请在下方“申报利益冲突”中逐项申报。")
-                return redirect("experts:workbench")
+                pool.expert_resubmit(expert_id=expert.pk, data=form.profile_data(), by=request.user,
+                                     consent_letter=form.cleaned_data.get("consent_letter") or None)
+        except ExpertsError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if anonymous:
+                login(request, expert.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, "入库申请已提交，评价办公室审核后将通知您。如与任何医疗机构存在任职、投资、"
+                                      "咨询、亲属等利害关系，请在下方“申报利益冲突”中逐项申报。")
+            return redirect("experts:workbench")
     return render(request, "experts/apply.html", {"form": form, "expert": expert})
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
+from core.admin_queues import Queue, register_queue
 from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
@@ -176,3 +177,9 @@ class MembershipTermAdmin(RecordAdminMixin, CheckedExportMixin, admin.ModelAdmin
     @admin.display(description="证书文件")
     def certificate_link(self, obj):
         return admin_file_link(obj, "certificate")
+
+
+# The admin index's work queues (core.admin_queues) for 会员部.
+register_queue(Queue("待审核入会申请", "membership.change_member", Member, {"state": Member.State.SUBMITTED}))
+register_queue(Queue("待审核登记信息变更", "membership.change_profilechange", ProfileChange,
+                     {"decision": ProfileChange.Decision.PENDING}))

@@ -16,29 +16,16 @@ class MembershipConfig(AppConfig):
     }
 
     def ready(self):
+        from core.access import register_member_lookup
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
 
         from .models import ArchivedFile, IndividualProfile, MembershipTerm, UnitProfile
-        from .selectors import certificate_lookup
+        from .selectors import certificate_lookup, member_for
 
         register_downloadable(UnitProfile, ["practising_licence", "business_licence"])
         register_downloadable(IndividualProfile, ["photo"])
         register_downloadable(MembershipTerm, ["certificate"])
         register_downloadable(ArchivedFile, ["file"])
         register_certificate_lookup(certificate_lookup)
-
-        from core.access import register_member_lookup
-
-        from .selectors import member_for
-
         register_member_lookup(member_for, join_url="membership:join")
-        from core.admin_queues import Queue, register_queue
-
-        from .models import Member, ProfileChange
-
-        register_queue(Queue("待审核入会申请", "membership.change_member", "admin:membership_member_changelist",
-                             "state__exact=submitted", lambda: Member.objects.filter(state="submitted").count()))
-        register_queue(Queue("待审核登记信息变更", "membership.change_profilechange",
-                             "admin:membership_profilechange_changelist", "decision__exact=pending",
-                             lambda: ProfileChange.objects.filter(decision="pending").count()))

@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from core.certificates import CertificateFound
 from payments.selectors import open_order_for, orders_of
 
 from .models import Member, MembershipTerm
@@ -47,8 +48,6 @@ def open_dues_order(*, member: Member):
 
 def certificate_lookup(number: str):
     """A member certificate by its number, for the public certificate check."""
-    from core.certificates import CertificateFound
-
     term = MembershipTerm.objects.select_related("member__membership_type").filter(certificate_no=number).first()
     if term is None:
         return None

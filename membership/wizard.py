@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.ratelimits import TOO_MANY, over_limit
+from core.ratelimits import form_over_limit
 from core.uploads import original_name
 
 from . import services
@@ -119,10 +119,7 @@ def join_step(request, step: str):
     initial = draft.data.get(f"{current.key}_raw") or draft.data.get(current.key) or {}
     if request.method == "POST":
         form = current.form(request.POST, request.FILES, initial=initial, **kwargs)
-        if current.key in REVEALING_STEPS and over_limit(request, group="join", rate=REVEALING_RATE):
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, TOO_MANY)
+        if current.key in REVEALING_STEPS and form_over_limit(request, form, group="join", rate=REVEALING_RATE):
             return render(request, "membership/join_step.html", _context(form, current, steps, completed, draft,
                                                                           kwargs))
         valid = form.is_valid()

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
+from core.admin_queues import Queue, register_queue
 from core.admin_records import HistoryInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
@@ -146,3 +147,10 @@ class BankTransferAdmin(RecordAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin index's work queues (core.admin_queues) for 财务.
+register_queue(Queue("待核实对公转账", "payments.change_order", Order, {"state": Order.State.AWAITING_VERIFICATION}))
+register_queue(Queue("逾期待开票", "payments.change_invoice", Invoice, {"state": Invoice.State.OVERDUE}, urgent=True))
+register_queue(Queue("未处理支付异常", "payments.change_paymentanomaly", PaymentAnomaly, {"resolved": False},
+                     urgent=True))

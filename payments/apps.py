@@ -21,15 +21,3 @@ class PaymentsConfig(AppConfig):
 
         register_downloadable(BankTransfer, ["voucher"])
         register_downloadable(Invoice, ["pdf", "official_file"])
-        from core.admin_queues import Queue, register_queue
-
-        from .models import Order, PaymentAnomaly
-
-        register_queue(Queue("待核实对公转账", "payments.change_order", "admin:payments_order_changelist",
-                             "state__exact=awaiting_verification",
-                             lambda: Order.objects.filter(state="awaiting_verification").count()))
-        register_queue(Queue("逾期待开票", "payments.change_invoice", "admin:payments_invoice_changelist",
-                             "state__exact=overdue", lambda: Invoice.objects.filter(state="overdue").count(), urgent=True))
-        register_queue(Queue("未处理支付异常", "payments.change_paymentanomaly", "admin:payments_paymentanomaly_changelist",
-                             "resolved__exact=0", lambda: PaymentAnomaly.objects.filter(resolved=False).count(),
-                             urgent=True))

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import FINANCE, role_members
+from accounts.roles import FINANCE, notify_role
 from core.calendar import add_working_days
 from core.notifications import Attachment, notification_send
 from core.outbox import job_enqueue
@@ -358,12 +358,6 @@ def invoices_escalate_overdue(*, now=None) -> int:
             invoice.escalate(at=now, description=f"超过应开票日期 {invoice.due_on:%Y-%m-%d}")
             invoice.save()
         if overdue:
-            transaction.on_commit(lambda: _tell_finance(overdue))
+            notify_role(FINANCE, template="invoice_overdue", context={"invoices": overdue},
+                        url=reverse("admin:payments_invoice_changelist") + "?state__exact=overdue")
     return len(overdue)
-
-
-def _tell_finance(invoices) -> None:
-    for user in role_members(FINANCE):
-        notification_send(template="invoice_overdue", user=user, channels=["site", "email"],
-                          url=reverse("admin:payments_invoice_changelist") + "?state__exact=overdue",
-                          context={"invoices": invoices})

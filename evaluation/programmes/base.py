@@ -75,7 +75,6 @@ class ProgrammeRules(ABC):
     documents_states: frozenset = frozenset()  # where the institution may change its uploads
     scoring_states: frozenset = frozenset()  # where evaluators or experts score
     assignable_states: frozenset = frozenset()  # where evaluators or experts may be assigned
-    validity_years: int = 3
     charges_fee: bool = False  # an evaluation fee is paid through payments after acceptance
 
     # --- the graph --------------------------------------------------------------------

@@ -118,9 +118,6 @@ class CapabilityRules(ProgrammeRules):
         earned = grade_for(programme=evaluation.programme, score=score)
         return min(earned, star_cap(evaluation.member, timezone.localdate()), key=_stars)
 
-    def max_stars(self, member, today: dt.date) -> int:
-        return _stars(star_cap(member, today))
-
 
 def valid_credit_grade(member, today: dt.date) -> str | None:
     """The member's credit grade that is valid today (published and within its validity)."""

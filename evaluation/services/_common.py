@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from accounts.roles import EVALUATION_OFFICE, role_members
+from accounts.roles import EVALUATION_OFFICE, notify_role
 from core.calendar import add_working_days
 from core.notifications import notification_send
 from core.workflow import locked_step
@@ -66,14 +66,8 @@ def tell_member(evaluation: Evaluation, template: str, **context) -> None:
 
 
 def tell_office(evaluation: Evaluation, template: str, **context) -> None:
-    url = reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])
-
-    def send():
-        for user in role_members(EVALUATION_OFFICE):
-            notification_send(template=template, user=user, url=url, channels=["site", "email"],
-                              context={"evaluation": evaluation, **context})
-
-    transaction.on_commit(send)
+    notify_role(EVALUATION_OFFICE, template=template, context={"evaluation": evaluation, **context},
+                url=reverse("admin:evaluation_evaluation_change", args=[evaluation.pk]))
 
 
 def require(text: str, message: str) -> None:

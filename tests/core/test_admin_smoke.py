@@ -67,3 +67,13 @@ def test_a_record_with_nothing_left_to_edit_offers_no_save_and_logs_read_in_chin
     submitted = Evaluation.objects.filter(state="submitted").first()
     html = client.get(reverse("admin:evaluation_evaluation_change", args=[submitted.pk])).content.decode()
     assert 'name="_save"' in html  # per-file comments are still to be written
+
+
+def test_each_queue_links_to_the_list_of_exactly_what_it_counts(client, demo):
+    from core.admin_queues import _queues
+
+    client.force_login(User.objects.get(mobile="13800000000"))
+    for queue in _queues:
+        response = client.get(queue.url())
+        assert response.status_code == 200 and "e=1" not in response.get("Location", ""), queue.label
+        assert response.context["cl"].result_count == queue.count(), queue.label
