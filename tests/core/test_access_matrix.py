@@ -254,7 +254,7 @@ def _every_admin_url(model, model_admin):
             continue
         names = [t.name for t in getattr(model_admin, "transitions", ())] if "name" in args else [None]
         for name in names:
-            kwargs = {key: obj.pk for key in args & {"object_id", "pk", "id"}}
+            kwargs = dict.fromkeys(args & {"object_id", "pk", "id"}, obj.pk)
             if name:
                 kwargs["name"] = name
             yield reverse(f"admin:{pattern.name}", kwargs=kwargs)
