@@ -15,3 +15,7 @@ class NotQualified(ExpertsError):
 
 class PoolRuleBroken(ExpertsError):
     """A step the pool's rules refuse (a dismissal without one of §15's grounds, say)."""
+
+
+class AlreadyApplied(ExpertsError):
+    """An application from this person (account, mobile, email or ID number) is already in."""

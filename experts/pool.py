@@ -8,7 +8,7 @@ import uuid
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from core.outbox import job_enqueue
 from core.uploads import original_name
 from core.workflow import locked_step
 
-from .exceptions import NotQualified, PoolRuleBroken
+from .exceptions import AlreadyApplied, NotQualified, PoolRuleBroken
 from .models import Appointment, Conflict, Expert, ExpertFile, TrainingRecord, TrainingSession
 from .qualifications import qualification_problems
 
@@ -62,16 +62,23 @@ def expert_apply(*, data: dict, consent_letter, user=None, password: str = "") -
     """Apply to the pool (004 §9): the qualifications are checked again here; a person without
     an account gets one (login by mobile). The office is told."""
     _check(data)
-    with transaction.atomic():
-        if user is None:
-            user = get_user_model().objects.create_user(mobile=data["mobile"], email=data["email"],
-                                                        password=password, name=data["name"])
-        expert = Expert(user=user, submitted_at=timezone.now(), **{f: data.get(f) for f in PROFILE_FIELDS
-                                                                  if f in data})
-        expert.consent_letter_name = original_name(consent_letter)
-        expert.consent_letter.save(consent_letter.name, consent_letter, save=False)
-        expert.save()
-        _tell_office(expert, "expert_applied")
+    try:
+        with transaction.atomic():
+            if user is None:
+                user = get_user_model().objects.create_user(mobile=data["mobile"], email=data["email"],
+                                                            password=password, name=data["name"])
+            else:  # a second click waits here, then finds the first application
+                get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+                if Expert.objects.filter(user=user).exists():
+                    raise AlreadyApplied("您已提交过入库申请，请在专家工作台查看进度。")
+            expert = Expert(user=user, submitted_at=timezone.now(), **{f: data.get(f) for f in PROFILE_FIELDS
+                                                                      if f in data})
+            expert.consent_letter_name = original_name(consent_letter)
+            expert.consent_letter.save(consent_letter.name, consent_letter, save=False)
+            expert.save()
+            _tell_office(expert, "expert_applied")
+    except IntegrityError:  # the same mobile, email or ID number, submitted twice at once or before
+        raise AlreadyApplied("该手机号、邮箱或身份证号码已用于其他账号或申请，请登录后在专家工作台查看。") from None
     logger.info("expert application %s by user %s", expert.pk, user.pk)
     return expert
 

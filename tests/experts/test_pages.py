@@ -153,3 +153,34 @@ def test_the_pool_list_filters_by_training(client):
     client.force_login(office())
     html = client.get(reverse("admin:experts_expert_changelist") + "?trained=capability").content.decode()
     assert trained.name in html and "未培训专家" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_presses_of_submit_make_one_application_and_the_other_is_told():
+    from django.test import Client
+
+    from tests.concurrency import at_once, needs_postgresql
+
+    needs_postgresql()
+    data = _form()
+    letter = data.pop("consent_letter").read()
+
+    def press():
+        response = Client().post(reverse("experts:apply"), {**data, "consent_letter": upload("同意函.pdf", letter)})
+        return response.status_code, response.content.decode()
+
+    outcomes = at_once(press, 3)
+    assert Expert.objects.count() == 1
+    assert sum(status == 302 for status, _ in outcomes) == 1
+    for status, html in outcomes:
+        assert status == 302 or (status == 200 and ("已用于其他账号或申请" in html or "该手机号已注册" in html))
+
+
+def test_a_signed_in_person_cannot_apply_twice(client):
+    from experts import pool
+    from experts.exceptions import AlreadyApplied
+
+    expert = x.applied()
+    with pytest.raises(AlreadyApplied):
+        pool.expert_apply(data=x.data(), user=expert.user, consent_letter=upload("a.pdf", pdf_bytes()))
+    assert Expert.objects.count() == 1
