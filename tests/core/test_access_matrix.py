@@ -254,7 +254,8 @@ def _every_admin_url(model, model_admin):
             continue
         names = [t.name for t in getattr(model_admin, "transitions", ())] if "name" in args else [None]
         for name in names:
-            kwargs = dict.fromkeys(args & {"object_id", "pk", "id"}, obj.pk)
+            ids = args & {"object_id", "pk", "id"}
+            kwargs = dict.fromkeys(ids, obj.pk) if ids else {}
             if name:
                 kwargs["name"] = name
             yield reverse(f"admin:{pattern.name}", kwargs=kwargs)
