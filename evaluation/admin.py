@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,7 +12,16 @@ from core.admin_transitions import AdminTransition, TransitionButtonsMixin, tran
 from core.downloads import admin_file_link
 
 from . import selectors, services
-from .admin_forms import AnswerAppealForm, DowngradeForm, ExtendForm, FinalReportForm, InitialResultForm, MeetingForm
+from .admin_forms import (
+    AnswerAppealForm,
+    DowngradeForm,
+    ExtendForm,
+    FinalReportForm,
+    InitialResultForm,
+    MeetingForm,
+    ReturnForm,
+)
+from .application_form import section
 from .exceptions import EvaluationError
 from .models import (
     Appeal,
@@ -25,12 +35,19 @@ from .models import (
     Option,
     Programme,
     ProgrammeDocument,
+    ProvincialAssociation,
+    ProvincialReview,
     SubmittedDocument,
     SupersededFile,
 )
 
 PERM = "evaluation.change_evaluation"
+REVIEW_PERM = "evaluation.change_provincialreview"
 can = transition_available
+
+
+def _pending(review) -> bool:
+    return review.decision == ProvincialReview.Decision.PENDING
 
 
 class DocumentInline(admin.StackedInline):
@@ -139,6 +156,12 @@ class SupersededFileInline(ReadOnlyInline):
         return admin_file_link(obj, "file", "下载")
 
 
+class ProvincialReviewInline(ReadOnlyInline):
+    model = ProvincialReview
+    fields = ("association", "opened_at", "decision", "opinion", "decided_by", "decided_at")
+    show_change_link = True
+
+
 class AppealInline(ReadOnlyInline):
     model = Appeal
     fields = ("reasons", "submitted_at", "answer", "answered_at", "answered_by")
@@ -182,15 +205,16 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
     readonly_fields = ("programme", "member", "state", "agreed_at", "declarations", "handler_name", "handler_mobile",
                        "office_comment", "submitted_at", "fee", "self_score", "score", "grade", "report_link",
                        "report_revised", "meetings_held", "certificate_no", "published_at", "valid_until", "extended",
-                       "extension_reason", "notice_status", "final_report_link", "revoke_reason", "assign_link")
+                       "extension_reason", "notice_status", "final_report_link", "revoke_reason", "assign_link",
+                       "acceptance_notice_link", "application_form_shown")
     fields = readonly_fields
-    inlines = [SubmittedDocumentInline, DeadlineInline, AppealInline, MeetingInline, ObjectionInline,
-               SupersededFileInline, HistoryInline]
+    inlines = [SubmittedDocumentInline, ProvincialReviewInline, DeadlineInline, AppealInline, MeetingInline,
+               ObjectionInline, SupersededFileInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
         AdminTransition("accept", "受理", services.evaluation_accept, PERM, can("accept")),
         AdminTransition("return", "退回修改", services.evaluation_return, PERM, can("return_for_correction"),
-                        reason_label="退回意见（各文件的意见请在下方“申报材料”中填写并保存）", reason_arg="comment"),
+                        form_class=ReturnForm),
         AdminTransition("reject", "不予受理", services.evaluation_reject, PERM, can("reject"),
                         reason_label="不予受理理由", style="danger"),
         AdminTransition("request_supplement", "要求补充材料", services.evaluation_request_supplement, PERM,
@@ -231,6 +255,22 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
             return f"公示期已满，因 {pending} 件待处理异议暂缓发布：处理完最后一件异议（不成立）后自动发布。"
         return f"公示中，待处理异议 {pending} 件。"
 
+    @admin.display(description="受理通知书")
+    def acceptance_notice_link(self, obj):
+        return admin_file_link(obj, "acceptance_notice", "下载")
+
+    @admin.display(description="申报表")
+    def application_form_shown(self, obj):
+        """The online form as the institution filled it (its PDF, and each part to read)."""
+        if not obj.rules.application_form:
+            return "—"
+        form = obj.application_form
+        return render_to_string("admin/evaluation/application_form_field.html", {
+            "form": form, "sections": form.filled().display(), "years": form.years,
+            "pdf": admin_file_link(form, "pdf", "下载申报表 PDF") if form.pdf else "",
+            "versions": form.versions.count(),
+            "comments": [(section(key).title, text) for key, text in form.section_comments.items()]})
+
     @admin.display(description="评价报告")
     def report_link(self, obj):
         return admin_file_link(obj, "report", "下载")
@@ -267,9 +307,49 @@ class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin)
         return admin_file_link(obj, "attachment")
 
 
+@admin.register(ProvincialAssociation)
+class ProvincialAssociationAdmin(admin.ModelAdmin):
+    list_display = ("province", "name", "contact", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("province", "name")
+
+
+@admin.register(ProvincialReview)
+class ProvincialReviewAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
+    """省级协会初审 (004 §19(一)): the association's opinion recorded by the office (or by the
+    association's own staff account, given this permission), or its lapse after 15 working days."""
+
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
+    list_display = ("evaluation", "association", "opened_at", "decision", "provincial_due", "decided_at")
+    list_filter = ("decision", "association")
+    search_fields = ("evaluation__member__name",)
+    list_select_related = ("evaluation__member", "evaluation__programme", "association")
+    readonly_fields = ("evaluation", "association", "opened_at", "decision", "opinion", "decided_by", "decided_at")
+    fields = readonly_fields
+    transitions = (
+        AdminTransition("agree", "同意上报", services.provincial_review_decide, REVIEW_PERM, _pending,
+                        object_arg="review_id", fixed={"agreed": True}, reason_label="省级协会审核意见",
+                        reason_arg="opinion"),
+        AdminTransition("object", "不同意上报", services.provincial_review_decide, REVIEW_PERM, _pending,
+                        object_arg="review_id", fixed={"agreed": False}, reason_label="省级协会审核意见（不同意的理由）",
+                        reason_arg="opinion", style="danger"),
+        AdminTransition("lapse", "逾期未审，直接审核", services.provincial_review_lapse, REVIEW_PERM, _pending,
+                        object_arg="review_id", reason_label="情况说明（例如催办经过）"),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("evaluation__deadlines")
+
+    @admin.display(description="初审截止")
+    def provincial_due(self, obj):
+        clock = next((d for d in obj.evaluation.deadlines.all() if d.kind == "provincial"), None)
+        return f"{clock.due_on:%Y-%m-%d}" if clock else "—"
+
+
 # The admin index's work queues (core.admin_queues) for 评价办公室.
 # Waiting for the office: evaluations at a state from which its programme allows that step.
 register_queue(Queue("待受理评价申请", PERM, Evaluation, {"state__in": selectors.states_allowing("accept")}))
+register_queue(Queue("待省级协会初审", REVIEW_PERM, ProvincialReview, {"decision": ProvincialReview.Decision.PENDING}))
 register_queue(Queue("待答复复议", PERM, Evaluation, {"state__in": selectors.states_allowing("answer_appeal")}))
 register_queue(Queue("待处理公示异议", "evaluation.change_objection", Objection,
                      {"decision": Objection.Decision.PENDING}))

@@ -48,3 +48,28 @@ class ExtendForm(OfficeForm):
 
 class FinalReportForm(OfficeForm):
     file = forms.FileField(label="最终评价报告（PDF）", validators=[report_validator])
+
+
+class ReturnForm(OfficeForm):
+    """退回修改: the overall comment, and where the programme has an online form, a comment per
+    section of it (shown to the institution on that section)."""
+
+    comment = forms.CharField(label="退回意见（各文件的意见请在“申报材料”中填写并保存）",
+                              widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.evaluation is not None and self.evaluation.rules.application_form:
+            from .application_form import SECTIONS
+
+            for spec in SECTIONS:
+                self.fields[f"section_{spec.key}"] = forms.CharField(
+                    label=f"申报表 · {spec.title}", required=False, max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def clean(self):
+        cleaned = super().clean()
+        sections = {name.removeprefix("section_"): cleaned.pop(name) for name in list(cleaned)
+                    if name.startswith("section_")}
+        cleaned["section_comments"] = {key: text for key, text in sections.items() if text.strip()}
+        return cleaned

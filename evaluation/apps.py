@@ -25,6 +25,7 @@ class EvaluationConfig(AppConfig):
 
         from .models import (
             Appeal,
+            ApplicationForm,
             Evaluation,
             Evidence,
             Objection,
@@ -34,7 +35,8 @@ class EvaluationConfig(AppConfig):
         )
         from .selectors import certificate_lookup
 
-        register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report"])
+        register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report", "acceptance_notice"])
+        register_downloadable(ApplicationForm, ["pdf"])
         register_downloadable(SubmittedDocument, ["file"])
         register_downloadable(ProgrammeDocument, ["template"])
         register_downloadable(Appeal, ["attachment"])

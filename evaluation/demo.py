@@ -15,7 +15,7 @@ from membership.models import Member
 from payments import sandbox
 from payments import services as payments
 
-from . import deadlines, services
+from . import deadlines, demo_capability, services
 from .capability_standard import chapters_for_import
 from .document_templates import templates_attach
 from .models import Evaluation, Fee, Programme
@@ -76,6 +76,11 @@ def seed() -> list[DemoLogin]:
                 member.refresh_from_db()
                 _drive(programme, member, target, office, evaluators, pdf)
         logins.append(DemoLogin(role=f"参评机构·{Evaluation.State(target).label}", login=mobile))
+    pdf = pdf or render_pdf("pdf/notice.html", {"title": "申报材料（演示）", "paragraphs": ["演示文件"],
+                                                "date": timezone.localdate()})
+    logins += demo_capability.seed(
+        office=office, credit_programme=programme, pdf=pdf,
+        drive_credit=lambda credit, member, target: _drive(credit, member, target, office, evaluators, pdf))
     return logins
 
 

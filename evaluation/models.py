@@ -240,6 +240,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     final_report = models.FileField("最终评价报告", upload_to=RandomUploadPath("evaluation/final-reports"),
                                     blank=True, validators=[report_validator])
     revoke_reason = models.TextField("撤销/降级原因", blank=True)
+    acceptance_notice = models.FileField("受理通知书", upload_to=RandomUploadPath("evaluation/acceptance-notices"),
+                                         blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -306,9 +308,15 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         """The institution submits its application for acceptance."""
         self.submitted_at = at
 
+    def provincial_cleared(self) -> bool:
+        """Whether the office may decide to accept: no provincial association review, or the
+        latest one agreed or was let lapse (004 §18)."""
+        latest = self.provincial_reviews.order_by("-opened_at", "-id").first()
+        return latest is None or latest.decision in ("agreed", "lapsed")
+
     @fsm_log_by
     @fsm_log_description
-    @transition(**_step("accept"))
+    @transition(**_step("accept", lambda evaluation: evaluation.provincial_cleared()))
     def accept(self, *, fee=None, by=None, description=None):
         """The office accepts the application (credit: the fee is next; capability: evidence)."""
         self.fee = fee
@@ -492,7 +500,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return is_assigned_evaluator(user=user, evaluation=self)
 
     def download_name(self, field_name) -> str:
-        names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告"}
+        names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告",
+                 "acceptance_notice": "受理通知书" if self.state != self.State.REJECTED else "不予受理通知书"}
         return f"{self.member.name}{names.get(field_name, field_name)}.pdf"
 
 
@@ -774,3 +783,117 @@ class CriterionScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {self.score}"
+
+
+# --- the capability programme's online application form (004 annex 2-2) --------------------
+
+class ApplicationForm(models.Model):
+    """The online 申报表 of one evaluation: the answers as typed, per section (described in
+    evaluation/application_form.py), saved as the institution goes; its PDF for signature and
+    seal, rendered from the answers in the background; the office's per-section comments when
+    it returns the application. Each submission keeps a copy (ApplicationFormVersion)."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="application_form")
+    data = models.JSONField("填报内容", default=dict)
+    changed_at = models.DateTimeField("最后修改时间", null=True, blank=True)
+    pdf = models.FileField("申报表（PDF）", upload_to=RandomUploadPath("evaluation/application-forms"), blank=True)
+    pdf_of = models.DateTimeField("PDF 对应的修改时间", null=True, blank=True,
+                                  help_text="PDF 依据此时刻的填报内容生成；内容再修改后须重新生成。")
+    section_comments = models.JSONField("分部分退回意见", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "能力评价申报表"
+        verbose_name_plural = "能力评价申报表"
+
+    def __str__(self):
+        return f"{self.evaluation.member} 申报表"
+
+    @property
+    def years(self) -> tuple[int, int, int]:
+        from .application_form import years_before
+
+        return years_before(self.evaluation.agreed_at.year)
+
+    def filled(self, initial: dict | None = None):
+        from .application_form import FilledForm
+
+        return FilledForm(self.data, self.years, initial)
+
+    @property
+    def pdf_current(self) -> bool:
+        return bool(self.pdf) and self.pdf_of == self.changed_at
+
+    def can_view_file(self, user, field_name) -> bool:
+        return self.evaluation.can_view_file(user, "application_form")
+
+    def download_name(self, field_name) -> str:
+        return f"{self.evaluation.member.name}能力评价申报表.pdf"
+
+
+class ApplicationFormVersion(models.Model):
+    """The answers as they were submitted, each time (a return and resubmission adds one)."""
+
+    form = models.ForeignKey(ApplicationForm, on_delete=models.PROTECT, related_name="versions")
+    data = models.JSONField("填报内容")
+    submitted_at = models.DateTimeField("提交时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="提交人")
+
+    class Meta:
+        verbose_name = "申报表提交记录"
+        verbose_name_plural = "申报表提交记录"
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.form} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class ProvincialAssociation(models.Model):
+    """A provincial non-public medical institutions association that reviews its province's
+    capability applications first (004 §18, §19(一)); a province without one is reviewed by the
+    office directly."""
+
+    province = models.CharField("省（自治区、直辖市）", max_length=20, unique=True)
+    name = models.CharField("协会名称", max_length=100)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    is_active = models.BooleanField("参与初审", default=True)
+
+    class Meta:
+        verbose_name = "省级协会"
+        verbose_name_plural = "省级协会"
+        ordering = ["province"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProvincialReview(models.Model):
+    """One submission's review by its provincial association (15 working days). The office
+    accepts only after the association agreed, or after recording that it let the time pass."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待审核"
+        AGREED = "agreed", "同意上报"
+        OBJECTED = "objected", "不同意上报"
+        LAPSED = "lapsed", "逾期未审，评价办公室直接审核"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="provincial_reviews")
+    association = models.ForeignKey(ProvincialAssociation, on_delete=models.PROTECT, verbose_name="省级协会")
+    opened_at = models.DateTimeField("送审时间", auto_now_add=True)
+    decision = models.CharField("审核结果", max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    opinion = models.TextField("审核意见", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="记录人")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "省级协会初审"
+        verbose_name_plural = "省级协会初审"
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation"], condition=models.Q(decision="pending"),
+                                    name="evaluation_one_pending_provincial_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} · {self.association}"

@@ -12,6 +12,7 @@ from core.ratelimits import form_over_limit
 from payments.views import invoice_info
 
 from . import selectors, services
+from .application_form import SECTION_KEYS, answers_from_post, prefill, section
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
 from .models import Evaluation, Programme, document_validator, evidence_validator
@@ -59,6 +60,10 @@ def standard(request, kind):
 @member_required
 def apply(request, member, kind):
     programme = get_object_or_404(Programme, kind=kind, is_open=True)
+    unmet = programme.rules.unmet_conditions(member, timezone.localdate())
+    if unmet:  # the index names each condition with what to do
+        messages.error(request, f"暂不能申请{programme.name}：" + " ".join(unmet))
+        return redirect("evaluation:index")
     form = ApplyForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,6 +72,8 @@ def apply(request, member, kind):
         except EvaluationError as exc:
             messages.error(request, str(exc))
             return redirect("evaluation:index")
+        if programme.rules.application_form:
+            return redirect("evaluation:form", pk=evaluation.pk)
         return redirect("evaluation:documents", pk=evaluation.pk)
     return render(request, "evaluation/apply.html", {"programme": programme, "form": form, "member": member,
                                                       "progress": programme.rules.progress_before_start()})
@@ -79,7 +86,8 @@ def detail(request, member, pk):
     can_appeal = (can_proceed(evaluation.appeal) and closes is not None
                   and not hasattr(evaluation, "appeal_record"))
     return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
-                 can_appeal=can_appeal)
+                 can_appeal=can_appeal, provincial_review=evaluation.provincial_reviews.select_related("association")
+                 .order_by("-opened_at", "-id").first())
 
 
 @member_required
@@ -123,8 +131,70 @@ def documents(request, member, pk):
     current = [d for d in evaluation.documents.all() if not d.superseded]
     rows = [(document, [d for d in current if d.document_id == document.pk], file_errors.get(document.pk, []))
             for document in evaluation.programme.documents.all()]
+    online = _application_form(evaluation)
     return _page(request, evaluation, "evaluation/documents.html", member=member, rows=rows, editable=editable,
-                 handler_form=handler_form, accept=document_validator.accept)
+                 handler_form=handler_form, accept=document_validator.accept, online_form=online,
+                 incomplete=online.filled().incomplete() if online else [])
+
+
+def _application_form(evaluation):
+    """The evaluation's online 申报表, where its programme has one."""
+    return evaluation.application_form if evaluation.rules.application_form else None
+
+
+@member_required
+def application_form(request, member, pk, key=None):
+    """申报表 (004 annex 2-2), one section at a time: 保存 keeps what was typed, valid or not,
+    with each problem shown by its field; 保存并继续 goes on; the section list saves and
+    moves; 添加一行 adds a row to the roster or the equipment list. After submission, or for
+    anyone looking back, the whole form reads as submitted."""
+    evaluation = _own(member, pk)
+    online = _application_form(evaluation)
+    if online is None:
+        raise Http404
+    if not evaluation.documents_open:
+        return _page(request, evaluation, "evaluation/application_form_view.html", member=member, online_form=online,
+                     sections=online.filled().display())
+    key = key or _first_unfinished(online, member)
+    if key not in SECTION_KEYS:
+        raise Http404
+    blank_rows = _posted_count(request.GET.get("rows"))
+    if request.method == "POST":
+        spec = section(key)
+        answers = answers_from_post(spec, online.years, request.POST)
+        try:
+            services.application_form_save(evaluation_id=evaluation.pk, section_key=key, answers=answers,
+                                           by=request.user)
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:detail", pk=pk)
+        action, goto = request.POST.get("action"), request.POST.get("goto")
+        if goto in SECTION_KEYS:
+            return redirect("evaluation:form_section", pk=pk, key=goto)
+        if action == "add_row":
+            return redirect(reverse("evaluation:form_section", args=[pk, key]) + f"?rows={blank_rows + 1}#rows")
+        if action == "next":
+            following = SECTION_KEYS.index(key) + 1
+            if following < len(SECTION_KEYS):
+                return redirect("evaluation:form_section", pk=pk, key=SECTION_KEYS[following])
+            return redirect("evaluation:documents", pk=pk)
+        messages.success(request, "已保存，可稍后继续填写。")
+        return redirect("evaluation:form_section", pk=pk, key=key)
+    filled = online.filled(initial=prefill(member))
+    current = filled.state(key, extra_blank=blank_rows)
+    return _page(request, evaluation, "evaluation/application_form.html", member=member, online_form=online,
+                 current=current, states=filled.states(), key=key, comment=online.section_comments.get(key, ""),
+                 is_last=key == SECTION_KEYS[-1])
+
+
+def _first_unfinished(online, member) -> str:
+    filled = online.filled()
+    return next((s.section.key for s in filled.states() if not s.complete), SECTION_KEYS[0])
+
+
+def _posted_count(value) -> int:
+    """How many blank rows to show (1 unless more were asked for, at most a page's worth)."""
+    return min(int(value), 20) if value and value.isascii() and value.isdigit() and len(value) < 4 else 1
 
 
 def _posted_id(request, name: str) -> int | None:

@@ -76,6 +76,8 @@ class ProgrammeRules(ABC):
     scoring_states: frozenset = frozenset()  # where evaluators or experts score
     assignable_states: frozenset = frozenset()  # where evaluators or experts may be assigned
     charges_fee: bool = False  # an evaluation fee is paid through payments after acceptance
+    application_form: bool = False  # the online 申报表 (evaluation/application_form.py) is part of applying
+    acceptance_notice: bool = False  # the decision on acceptance is issued as a 受理通知书 PDF
 
     # --- the graph --------------------------------------------------------------------
 

@@ -91,6 +91,7 @@ class CapabilityRules(ProgrammeRules):
             plaque_template="evaluation/plaque_pdf.html",
             documents_states=frozenset({DRAFT, RETURNED}), scoring_states=frozenset({ON_SITE}),
             assignable_states=frozenset({EXPERT_REVIEW, ON_SITE}),
+            application_form=True, acceptance_notice=True,
         )
 
     def unmet_conditions(self, member, today: dt.date) -> list[str]:

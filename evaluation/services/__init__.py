@@ -15,9 +15,11 @@ from .application import (
     evaluation_submit,
     evaluation_upload_document,
 )
+from .application_form import acceptance_notice_render, application_form_render, application_form_save
 from .clocks import clock_act_now, clocks_act, clocks_remind, results_expire
 from .evidence import evaluation_reopen_evidence, evaluation_submit_evidence, evidence_add, evidence_remove
 from .notice import notice_end, objection_decide, objection_submit
+from .provincial import provincial_review_decide, provincial_review_lapse
 from .publication import (
     evaluation_downgrade,
     evaluation_expire,
@@ -43,6 +45,8 @@ from .self_assessment import (
 )
 
 __all__ = [
+    "acceptance_notice_render", "application_form_render", "application_form_save",
+    "provincial_review_decide", "provincial_review_lapse",
     "assignment_create", "assignment_recuse", "assignment_save_scores", "clock_act_now",
     "clocks_act", "clocks_remind", "evaluation_accept", "evaluation_answer_appeal", "evaluation_appeal",
     "evaluation_close_appeal_window", "evaluation_reopen_evidence", "evaluation_submit_evidence", "evidence_add",

@@ -7,8 +7,9 @@ from django.utils import timezone
 from core.uploads import original_name
 from membership.models import Member
 
+from ..application_form import section
 from ..exceptions import Incomplete, NotEligible
-from ..models import Evaluation, Fee, Programme, SubmittedDocument
+from ..models import ApplicationForm, Evaluation, Fee, Programme, SubmittedDocument
 from ._common import (
     K,
     evaluation_move,
@@ -16,10 +17,16 @@ from ._common import (
     logger,
     meet_clock,
     require,
-    start_clock,
     tell_member,
     tell_office,
 )
+from .application_form import (
+    acceptance_notice_request,
+    application_form_check,
+    application_form_comment,
+    application_form_submitted,
+)
+from .provincial import acceptance_clocks_start
 
 RENEWAL_MONTHS = 6
 
@@ -49,6 +56,8 @@ def evaluation_start(*, member: Member, programme: Programme, declarations: list
                                   f"可于 {opens:%Y年%m月%d日} 起申请续评。")
         evaluation = Evaluation.objects.create(programme=programme, member=member, agreed_at=timezone.now(),
                                                declarations=sorted(declarations))
+        if programme.rules.application_form:
+            ApplicationForm.objects.create(evaluation=evaluation)
     logger.info("evaluation %s started by member %s", evaluation.pk, member.pk)
     return evaluation
 
@@ -76,8 +85,12 @@ def evaluation_remove_document(*, evaluation_id: int, submitted_id: int, by) -> 
 
 
 def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: str, by) -> Evaluation:
-    """Submit for acceptance: every document has a file; the office has 10 working days."""
+    """Submit for acceptance: every document has a file (and, where the programme has an online
+    form, the form is complete and the signed scan is of its current version); the office has
+    10 working days, after the provincial association's 15 where there is one."""
     def submit(evaluation):
+        if evaluation.rules.application_form:
+            application_form_check(evaluation)
         present = set(evaluation.documents.filter(superseded=False).values_list("document_id", flat=True))
         missing = [d.name for d in evaluation.programme.documents.all() if d.pk not in present]
         if missing:
@@ -87,8 +100,10 @@ def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: 
 
     def then(evaluation):
         evaluation.documents.update(office_comment="")
-        start_clock(evaluation, K.ACCEPT)
-        tell_office(evaluation, "evaluation_submitted")
+        if evaluation.rules.application_form:
+            application_form_submitted(evaluation, by)
+        review = acceptance_clocks_start(evaluation)
+        tell_office(evaluation, "evaluation_submitted", review=review)
 
     return evaluation_move(evaluation_id, submit, then=then)
 
@@ -96,6 +111,9 @@ def evaluation_submit(*, evaluation_id: int, handler_name: str, handler_mobile: 
 def evaluation_accept(*, evaluation_id: int, by) -> Evaluation:
     """Accept the application. Credit: the fee follows the schedule for the institution's type."""
     def accept(evaluation):
+        if not evaluation.provincial_cleared():
+            raise Incomplete("省级协会尚未同意上报：请等待其审核意见，逾期未审的可记录后直接审核；"
+                             "不同意上报的请退回修改或不予受理。")
         fee = None
         if evaluation.rules.charges_fee:
             institution_type = evaluation.member.unit.get_institution_type_display()
@@ -107,24 +125,47 @@ def evaluation_accept(*, evaluation_id: int, by) -> Evaluation:
 
     def then(evaluation):
         meet_clock(evaluation, K.ACCEPT)
+        _decided(evaluation)
         tell_member(evaluation, "evaluation_accepted")
 
     return evaluation_move(evaluation_id, accept, then=then)
 
 
-def evaluation_return(*, evaluation_id: int, comment: str, by) -> Evaluation:
-    """Return with a comment; per-document comments are set on the documents themselves."""
+def evaluation_return(*, evaluation_id: int, comment: str, by, section_comments: dict | None = None) -> Evaluation:
+    """Return with a comment; per-document comments are set on the documents themselves, and
+    per-section comments on the online form (all of them logged with the return)."""
     require(comment, "退回时请填写意见。")
+    sections = {key: text.strip() for key, text in (section_comments or {}).items() if text and text.strip()}
+    logged = "\n".join([comment, *(f"【{section(key).title}】{text}" for key, text in sections.items())])
+
+    def then(evaluation):
+        meet_clock(evaluation, K.ACCEPT)
+        meet_clock(evaluation, K.PROVINCIAL)
+        if evaluation.rules.application_form:
+            application_form_comment(evaluation, sections)
+        tell_member(evaluation, "evaluation_returned", comment=comment)
+
     return evaluation_move(
-        evaluation_id, lambda e: e.return_for_correction(comment=comment, by=by, description=comment),
-        then=lambda e: (meet_clock(e, K.ACCEPT), tell_member(e, "evaluation_returned", comment=comment)))
+        evaluation_id, lambda e: e.return_for_correction(comment=comment, by=by, description=logged), then=then)
 
 
 def evaluation_reject(*, evaluation_id: int, reason: str, by) -> Evaluation:
     require(reason, "不予受理时请说明理由。")
-    return evaluation_move(
-        evaluation_id, lambda e: e.reject(reason=reason, by=by, description=reason),
-        then=lambda e: (meet_clock(e, K.ACCEPT), tell_member(e, "evaluation_rejected", reason=reason)))
+
+    def then(evaluation):
+        meet_clock(evaluation, K.ACCEPT)
+        meet_clock(evaluation, K.PROVINCIAL)
+        _decided(evaluation)
+        tell_member(evaluation, "evaluation_rejected", reason=reason)
+
+    return evaluation_move(evaluation_id, lambda e: e.reject(reason=reason, by=by, description=reason), then=then)
+
+
+def _decided(evaluation: Evaluation) -> None:
+    """The decision on acceptance is published to the applicant as a notice, where the
+    programme issues one (004 §19(二))."""
+    if evaluation.rules.acceptance_notice:
+        acceptance_notice_request(evaluation)
 
 
 def evaluation_request_supplement(*, evaluation_id: int, comment: str, by) -> Evaluation:

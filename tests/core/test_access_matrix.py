@@ -39,6 +39,8 @@ FILE_POLICY = {
     ("evaluation.evaluation", "certificate"): "evaluation.view_evaluation",
     ("evaluation.evaluation", "plaque"): "evaluation.view_evaluation",
     ("evaluation.evaluation", "final_report"): "evaluation.view_evaluation",
+    ("evaluation.evaluation", "acceptance_notice"): "evaluation.view_evaluation",
+    ("evaluation.applicationform", "pdf"): "evaluation.view_evaluation",
     ("evaluation.submitteddocument", "file"): "evaluation.view_evaluation",
     ("evaluation.appeal", "attachment"): "evaluation.view_evaluation",
     ("evaluation.objection", "attachment"): "evaluation.view_objection",
@@ -137,6 +139,9 @@ def _owned_objects():
     return owner, evaluation, order, assignment
 
 
+CAPABILITY = "capability"
+
+
 def _arguments(name, owner, evaluation, order, assignment):
     """Arguments for a URL name, taken from the owner's objects; None for a public page's."""
     app = name.split(":")[0]
@@ -148,6 +153,8 @@ def _arguments(name, owner, evaluation, order, assignment):
         "core:message_detail": {"pk": owner.user.messages.first().pk},
         "membership:join_step": {"step": "category"},
         "evaluation:apply": {"kind": "credit"},
+        "evaluation:form": CAPABILITY,  # the online 申报表: a capability evaluation's (below)
+        "evaluation:form_section": CAPABILITY,
         "evaluation:objection": None,  # public while under notice
         "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
@@ -171,10 +178,15 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
         if name == "core:download" or not arg_names:
             continue  # files: below; pages without arguments show the visitor's own records only
         arguments = _arguments(name, owner, evaluation, order, assignment)
+        rightful = assignment.evaluator if name.startswith("experts:") else owner.user
+        if arguments == CAPABILITY:
+            drafting = Evaluation.objects.filter(programme__kind="capability", state="draft").first()
+            arguments, rightful = {"pk": drafting.pk}, drafting.member.user
+            if "key" in arg_names:
+                arguments["key"] = "cover"
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)
-        rightful = assignment.evaluator if name.startswith("experts:") else owner.user
         owner_status = _status(_client(rightful), url)
         post_only = owner_status == 405  # an action: intruders try it, the owner's side effect is not needed
         if owner_status >= 400 and not post_only:

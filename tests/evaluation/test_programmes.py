@@ -162,9 +162,11 @@ def test_no_view_admin_or_scanner_lists_evaluation_states_by_hand(path):
     assert not found, f"{path} decides by state names instead of can_proceed / the programme rules: {found}"
 
 
-def test_the_capability_programme_exists_closed_until_its_pages_come():
+def test_the_capability_programme_is_open_with_its_signed_form_to_upload():
     programme = Programme.objects.get(kind="capability")
-    assert programme.rules is rules_for("capability") and not programme.is_open
+    assert programme.rules is rules_for("capability") and programme.is_open
+    assert [d.name for d in programme.documents.all()] == ["能力评价申报表（法定代表人签字并加盖公章的扫描件）"]
+    assert len(programme.declaration_list()) == 2
     assert set(programme.grade_bands.values_list("grade", flat=True)) == {"5星", "4星", "3星", "不予评定"}
 
 
