@@ -390,6 +390,8 @@ class RowForm(forms.Form):
         super().__init__(*args, **kwargs)
         for spec in table.columns:
             self.fields[spec.name] = form_field(spec)
+            if spec.kind == "choice":  # a compact drop-down in a table cell
+                self.fields[spec.name].widget = forms.Select(choices=[("", "请选择"), *self.fields[spec.name].choices])
 
 
 class RowsFormSet(forms.BaseFormSet):

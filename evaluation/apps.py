@@ -7,7 +7,8 @@ class EvaluationConfig(AppConfig):
     role_permissions = {
         "evaluation_office": [
             f"evaluation.{action}_{model}"
-            for model in ("programme", "programmedocument", "fee", "criterion", "option", "gradeband")
+            for model in ("programme", "programmedocument", "fee", "criterion", "option", "gradeband",
+                          "provincialassociation")
             for action in ("view", "add", "change")
         ] + [
             "evaluation.view_evaluation", "evaluation.change_evaluation", "evaluation.view_submitteddocument",
@@ -15,7 +16,8 @@ class EvaluationConfig(AppConfig):
             "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
             "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
-            "evaluation.view_evidence",
+            "evaluation.view_evidence", "evaluation.view_provincialreview", "evaluation.change_provincialreview",
+            "evaluation.view_applicationform", "evaluation.view_applicationformversion",
         ],
     }
 

@@ -155,7 +155,7 @@ def application_form(request, member, pk, key=None):
     if not evaluation.documents_open:
         return _page(request, evaluation, "evaluation/application_form_view.html", member=member, online_form=online,
                      sections=online.filled().display())
-    key = key or _first_unfinished(online, member)
+    key = key or _first_unfinished(online)
     if key not in SECTION_KEYS:
         raise Http404
     blank_rows = _posted_count(request.GET.get("rows"))
@@ -163,8 +163,8 @@ def application_form(request, member, pk, key=None):
         spec = section(key)
         answers = answers_from_post(spec, online.years, request.POST)
         try:
-            services.application_form_save(evaluation_id=evaluation.pk, section_key=key, answers=answers,
-                                           by=request.user)
+            saved = services.application_form_save(evaluation_id=evaluation.pk, section_key=key, answers=answers,
+                                                   by=request.user)
         except EvaluationError as exc:
             messages.error(request, str(exc))
             return redirect("evaluation:detail", pk=pk)
@@ -173,6 +173,9 @@ def application_form(request, member, pk, key=None):
             return redirect("evaluation:form_section", pk=pk, key=goto)
         if action == "add_row":
             return redirect(reverse("evaluation:form_section", args=[pk, key]) + f"?rows={blank_rows + 1}#rows")
+        if action == "next" and not saved.filled().state(key).complete:
+            messages.warning(request, "已保存。本部分尚有未填或需更正的栏目，已在下方标出，请更正后继续。")
+            return redirect("evaluation:form_section", pk=pk, key=key)
         if action == "next":
             following = SECTION_KEYS.index(key) + 1
             if following < len(SECTION_KEYS):
@@ -187,9 +190,8 @@ def application_form(request, member, pk, key=None):
                  is_last=key == SECTION_KEYS[-1])
 
 
-def _first_unfinished(online, member) -> str:
-    filled = online.filled()
-    return next((s.section.key for s in filled.states() if not s.complete), SECTION_KEYS[0])
+def _first_unfinished(online) -> str:
+    return next((s.section.key for s in online.filled().states() if not s.complete), SECTION_KEYS[0])
 
 
 def _posted_count(value) -> int:
