@@ -375,3 +375,15 @@ def test_credit_has_no_online_form_no_provincial_review_and_no_acceptance_notice
     assert list(evaluation.deadlines.values_list("kind", flat=True)) == ["accept"]
     evaluation.refresh_from_db()
     assert evaluation.state == S.AWAITING_PAYMENT and not evaluation.acceptance_notice
+
+
+def test_after_submission_the_form_reads_as_submitted_and_the_office_sees_it_in_the_admin(client, admin_client):
+    evaluation = _submitted(province="西藏自治区")
+    login(client, evaluation.member.user)
+    page = client.get(reverse("evaluation:form_section", args=[evaluation.pk, "staff"])).content.decode()
+    assert "以下为提交的内容" in page and "王医生" in page and 'name="staff_total"' not in page
+    response = client.post(reverse("evaluation:form_section", args=[evaluation.pk, "staff"]), {"staff_total": "1"})
+    assert response.status_code == 200
+    assert evaluation.application_form.data["staff"]["staff_total"] == "86"  # unchanged
+    page = admin_client.get(reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])).content.decode()
+    assert "展开申报表全文" in page and "王医生" in page and "下载申报表 PDF" in page
