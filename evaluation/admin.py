@@ -262,9 +262,9 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
     @admin.display(description="申报表")
     def application_form_shown(self, obj):
         """The online form as the institution filled it (its PDF, and each part to read)."""
-        if not obj.rules.application_form:
+        form = getattr(obj, "application_form", None)
+        if form is None:
             return "—"
-        form = obj.application_form
         return render_to_string("admin/evaluation/application_form_field.html", {
             "form": form, "sections": form.filled().display(), "years": form.years,
             "pdf": admin_file_link(form, "pdf", "下载申报表 PDF") if form.pdf else "",

@@ -139,7 +139,7 @@ def documents(request, member, pk):
 
 def _application_form(evaluation):
     """The evaluation's online 申报表, where its programme has one."""
-    return evaluation.application_form if evaluation.rules.application_form else None
+    return getattr(evaluation, "application_form", None) if evaluation.rules.application_form else None
 
 
 @member_required

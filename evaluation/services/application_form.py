@@ -59,7 +59,9 @@ def application_form_render(*, form_id: int) -> ApplicationForm:
 def application_form_check(evaluation: Evaluation) -> None:
     """What submitting needs from the form: every section complete, its PDF current, and the
     signed, sealed scan uploaded after the form's last change."""
-    form = evaluation.application_form
+    form = getattr(evaluation, "application_form", None)
+    if form is None:
+        raise Incomplete("请先在线填写申报表。")
     missing = form.filled().incomplete()
     if missing:
         raise Incomplete("申报表尚未填写完整：" + "、".join(missing) + "。")
