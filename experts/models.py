@@ -104,7 +104,8 @@ class Expert(ConcurrentTransitionMixin, models.Model):
     state = FSMField("状态", max_length=10, choices=State.choices, default=State.APPLIED, protected=True)
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
-    id_number = models.CharField("身份证号码", max_length=18, unique=True, validators=[validate_id_number])
+    id_number = models.CharField("身份证号码", max_length=18, unique=True, validators=[validate_id_number],
+                                 error_messages={"unique": "该身份证号码已用于其他账号或申请，请登录后在专家工作台查看。"})
     birth_date = models.DateField("出生日期")
     mobile = models.CharField("手机号", max_length=11, validators=[validate_mobile])
     email = models.EmailField("电子邮箱")
