@@ -47,7 +47,7 @@ can = transition_available
 
 
 def _pending(review) -> bool:
-    return review.decision == ProvincialReview.Decision.PENDING
+    return review.is_pending
 
 
 class DocumentInline(admin.StackedInline):
@@ -262,7 +262,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
     @admin.display(description="申报表")
     def application_form_shown(self, obj):
         """The online form as the institution filled it (its PDF, and each part to read)."""
-        form = getattr(obj, "application_form", None)
+        form = obj.online_form
         if form is None:
             return "—"
         return render_to_string("admin/evaluation/application_form_field.html", {

@@ -1,6 +1,18 @@
 """A dental clinic's filled-in capability application form (004 annex 2-2), for the demo and
 the tests: every section complete and consistent."""
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from core.demo import DemoLogin
+from membership import demo as membership_demo
+from membership.models import Member
+
+from . import services
 from .application_form import SECTIONS
+from .models import ApplicationForm, Programme, ProvincialAssociation
+from .selectors import items_of
 
 # The answers that read like a real dental outpatient department; the rest are filled by kind.
 TYPICAL = {
@@ -99,20 +111,8 @@ ASSOCIATIONS = [("广东省", "广东省非公立医疗机构协会", "020-83330
                 ("四川省", "四川省非公立医疗机构协会", "028-86660000")]
 
 
-def seed(*, office, credit_programme, drive_credit, pdf) -> list:
+def seed(*, office, credit_programme, drive_credit, pdf) -> list[DemoLogin]:
     """Capability applicants (each already holding a published credit grade) in every state."""
-    import datetime as dt
-
-    from django.core.files.base import ContentFile
-    from django.db import transaction
-
-    from core.demo import DemoLogin
-    from membership import demo as membership_demo
-    from membership.models import Member
-
-    from . import services
-    from .models import ApplicationForm, ProvincialAssociation
-
     for province, name, contact in ASSOCIATIONS:
         ProvincialAssociation.objects.get_or_create(province=province, defaults={"name": name, "contact": contact})
     logins = []
@@ -126,15 +126,13 @@ def seed(*, office, credit_programme, drive_credit, pdf) -> list:
                 membership_demo._bring_to(member, "active")
                 member.refresh_from_db()
                 drive_credit(credit_programme, member, "published")
-                _drive(member, target, province, office, services, ApplicationForm, ContentFile)
+                _drive(member, target, province, office)
         logins.append(DemoLogin(role=f"星级评价·{label}", login=mobile))
     return logins
 
 
-def _drive(member, target, province, office, services, ApplicationForm, ContentFile):
-    from .models import Programme
-    from .selectors import items_of
-
+def _drive(member, target, province, office):
+    """Take a new capability application through the real services up to ``target``."""
     programme = Programme.objects.get(kind="capability")
     e = services.evaluation_start(member=member, programme=programme, declarations=programme.declaration_list(),
                                   by=member.user)

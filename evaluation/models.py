@@ -297,6 +297,11 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def progress(self) -> list[tuple[str, str]]:
         return self.rules.progress(self.state)
 
+    @property
+    def online_form(self):
+        """The online 申报表 (ApplicationForm) where the programme has one, else None."""
+        return getattr(self, "application_form", None) if self.rules.application_form else None
+
     # --- transitions: check and move state only --------------------------------------
     # Where each may be taken, and where it leads, is the programme's graph
     # (evaluation/programmes/<kind>.py); the methods only record what the step decides.
@@ -312,7 +317,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         """Whether the office may decide to accept: no provincial association review, or the
         latest one agreed or was let lapse (004 §18)."""
         latest = self.provincial_reviews.order_by("-opened_at", "-id").first()
-        return latest is None or latest.decision in ("agreed", "lapsed")
+        return latest is None or latest.decision in (ProvincialReview.Decision.AGREED, ProvincialReview.Decision.LAPSED)
 
     @fsm_log_by
     @fsm_log_description
@@ -897,3 +902,7 @@ class ProvincialReview(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} · {self.association}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING

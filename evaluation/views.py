@@ -131,15 +131,10 @@ def documents(request, member, pk):
     current = [d for d in evaluation.documents.all() if not d.superseded]
     rows = [(document, [d for d in current if d.document_id == document.pk], file_errors.get(document.pk, []))
             for document in evaluation.programme.documents.all()]
-    online = _application_form(evaluation)
+    online = evaluation.online_form
     return _page(request, evaluation, "evaluation/documents.html", member=member, rows=rows, editable=editable,
                  handler_form=handler_form, accept=document_validator.accept, online_form=online,
                  incomplete=online.filled().incomplete() if online else [])
-
-
-def _application_form(evaluation):
-    """The evaluation's online 申报表, where its programme has one."""
-    return getattr(evaluation, "application_form", None) if evaluation.rules.application_form else None
 
 
 @member_required
@@ -149,7 +144,7 @@ def application_form(request, member, pk, key=None):
     moves; 添加一行 adds a row to the roster or the equipment list. After submission, or for
     anyone looking back, the whole form reads as submitted."""
     evaluation = _own(member, pk)
-    online = _application_form(evaluation)
+    online = evaluation.online_form
     if online is None:
         raise Http404
     if not evaluation.documents_open:
@@ -196,12 +191,16 @@ def _first_unfinished(online) -> str:
 
 def _posted_count(value) -> int:
     """How many blank rows to show (1 unless more were asked for, at most a page's worth)."""
-    return min(int(value), 20) if value and value.isascii() and value.isdigit() and len(value) < 4 else 1
+    return min(_number(value) or 1, 20)
 
 
 def _posted_id(request, name: str) -> int | None:
-    value = request.POST.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    return _number(request.POST.get(name))
+
+
+def _number(value) -> int | None:
+    """A non-negative whole number typed or posted, or None for anything else."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _store_uploads(request, row_ids, validator, store) -> tuple[int, dict[int, list[str]]]:

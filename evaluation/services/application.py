@@ -124,7 +124,6 @@ def evaluation_accept(*, evaluation_id: int, by) -> Evaluation:
         evaluation.accept(fee=fee, by=by, description=f"受理，评价费 {fee} 元" if fee else "受理")
 
     def then(evaluation):
-        meet_clock(evaluation, K.ACCEPT)
         _decided(evaluation)
         tell_member(evaluation, "evaluation_accepted")
 
@@ -139,8 +138,7 @@ def evaluation_return(*, evaluation_id: int, comment: str, by, section_comments:
     logged = "\n".join([comment, *(f"【{section(key).title}】{text}" for key, text in sections.items())])
 
     def then(evaluation):
-        meet_clock(evaluation, K.ACCEPT)
-        meet_clock(evaluation, K.PROVINCIAL)
+        _acceptance_clocks_met(evaluation)
         if evaluation.rules.application_form:
             application_form_comment(evaluation, sections)
         tell_member(evaluation, "evaluation_returned", comment=comment)
@@ -153,17 +151,22 @@ def evaluation_reject(*, evaluation_id: int, reason: str, by) -> Evaluation:
     require(reason, "不予受理时请说明理由。")
 
     def then(evaluation):
-        meet_clock(evaluation, K.ACCEPT)
-        meet_clock(evaluation, K.PROVINCIAL)
         _decided(evaluation)
         tell_member(evaluation, "evaluation_rejected", reason=reason)
 
     return evaluation_move(evaluation_id, lambda e: e.reject(reason=reason, by=by, description=reason), then=then)
 
 
+def _acceptance_clocks_met(evaluation: Evaluation) -> None:
+    """The office answered: its clock, and the provincial association's if it still ran, stop."""
+    meet_clock(evaluation, K.ACCEPT)
+    meet_clock(evaluation, K.PROVINCIAL)
+
+
 def _decided(evaluation: Evaluation) -> None:
-    """The decision on acceptance is published to the applicant as a notice, where the
-    programme issues one (004 §19(二))."""
+    """The decision on acceptance: the clocks stop and, where the programme issues one, it is
+    published to the applicant as a notice (004 §19(二))."""
+    _acceptance_clocks_met(evaluation)
     if evaluation.rules.acceptance_notice:
         acceptance_notice_request(evaluation)
 

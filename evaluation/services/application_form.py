@@ -59,7 +59,7 @@ def application_form_render(*, form_id: int) -> ApplicationForm:
 def application_form_check(evaluation: Evaluation) -> None:
     """What submitting needs from the form: every section complete, its PDF current, and the
     signed, sealed scan uploaded after the form's last change."""
-    form = getattr(evaluation, "application_form", None)
+    form = evaluation.online_form
     if form is None:
         raise Incomplete("请先在线填写申报表。")
     missing = form.filled().incomplete()

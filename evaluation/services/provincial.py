@@ -14,9 +14,9 @@ D = ProvincialReview.Decision
 def acceptance_clocks_start(evaluation: Evaluation) -> ProvincialReview | None:
     """After a submission: the provincial association's review when the programme has one and
     the institution's province has an association taking part, else the office's clock."""
-    association = None
-    if "provincial" in evaluation.rules.clocks and hasattr(evaluation, "application_form"):
-        province = (evaluation.application_form.data.get("cover") or {}).get("province")
+    association, form = None, evaluation.online_form
+    if "provincial" in evaluation.rules.clocks and form is not None:
+        province = (form.data.get("cover") or {}).get("province")
         association = ProvincialAssociation.objects.filter(province=province, is_active=True).first()
     if association is None:
         start_clock(evaluation, K.ACCEPT)
@@ -50,7 +50,7 @@ def _decide(review_id, decision, opinion, by, before=None) -> ProvincialReview:
         evaluation_id = ProvincialReview.objects.values_list("evaluation_id", flat=True).get(pk=review_id)
         evaluation = locked_evaluation(evaluation_id)  # the evaluation first, as every step does
         review = ProvincialReview.objects.select_for_update().get(pk=review_id)
-        if review.decision != D.PENDING:
+        if not review.is_pending:
             raise AlreadyDecided(f"该初审已记录为“{review.get_decision_display()}”。")
         review.evaluation = evaluation
         if before:
