@@ -133,3 +133,14 @@ def wait_text(browser, css, text, timeout=15):
     except TimeoutException:
         browser.save_screenshot("/tmp/e2e-failure.png")
         raise AssertionError(f"{text!r} never appeared in {css} at {browser.current_url}") from None
+
+
+def eventually(read, expected, timeout=20):
+    """Wait until ``read()`` returns ``expected`` (work the site finishes after the response,
+    such as an invoice issued by a background task); returns the last value read."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while value != expected and time.monotonic() < deadline:
+        time.sleep(0.3)
+        value = read()
+    return value

@@ -10,7 +10,7 @@ from membership.models import Member
 from payments.models import Invoice
 from tests.accounts.factories import UserFactory
 from tests.core.files import jpeg_bytes, pdf_bytes, png_bytes
-from tests.e2e.helpers import click, download, fill, login, submit, temp_file, wait_for, wait_text
+from tests.e2e.helpers import click, download, eventually, fill, login, submit, temp_file, wait_for, wait_text
 from tests.membership.factories import IndividualTypeFactory, UnitTypeFactory, credit_code, id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,7 +81,9 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     member.refresh_from_db()
     assert "深圳市某某口腔门诊部有限公司" in text and member.member_no in text
-    assert Invoice.objects.get(order__payer=member.user).state == Invoice.State.ISSUED
+    # The invoice is issued by its own background task, which may finish after the certificate's.
+    issued = eventually(lambda: Invoice.objects.get(order__payer=member.user).state, Invoice.State.ISSUED)
+    assert issued == Invoice.State.ISSUED
 
 
 def test_individual_registration_bank_transfer_and_finance_verification(browser, live_server):
