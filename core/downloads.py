@@ -29,19 +29,28 @@ def file_url(obj, field_name: str) -> str:
     return reverse("core:download", args=[obj._meta.label_lower, obj.pk, field_name])
 
 
-def file_response(field_file, download_name: str) -> HttpResponse:
+# Types a page may show in place (an expert previewing evidence): shown inline on request,
+# framable by the portal's own pages only. Anything else is always an attachment.
+PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+def file_response(field_file, download_name: str, *, inline: bool = False) -> HttpResponse:
     """An attachment response for a stored file: encoded filename, nosniff, and the body
-    handed to nginx via X-Accel-Redirect when PRIVATE_MEDIA_X_ACCEL_PREFIX is set."""
+    handed to nginx via X-Accel-Redirect when PRIVATE_MEDIA_X_ACCEL_PREFIX is set. With
+    ``inline``, a PDF or image is shown in place (and may be framed by the site's own pages)."""
     name = download_name or os.path.basename(field_file.name)
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    inline = inline and content_type in PREVIEWABLE
     prefix = settings.PRIVATE_MEDIA_X_ACCEL_PREFIX
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition_header(not inline, name)
     else:
-        response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name,
+        response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=name,
                                 content_type=content_type)
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -61,7 +70,7 @@ def download(request, model_label: str, pk: int, field_name: str):
             return redirect_to_login(request.get_full_path())
         raise Http404
     name = obj.download_name(field_name) if hasattr(obj, "download_name") else ""
-    response = file_response(field_file, name)
+    response = file_response(field_file, name, inline=request.GET.get("inline") == "1")
     if not request.user.is_authenticated:
         # Public files (published articles, link logos) may be cached like static files.
         response["Cache-Control"] = "public, max-age=3600"

@@ -6,7 +6,7 @@ from django_fsm import can_proceed
 
 from core.certificates import CertificateFound
 
-from .models import Assignment, Criterion, Evaluation, Evidence
+from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, Evidence
 from .programmes import registered
 
 
@@ -136,6 +136,28 @@ def evidence_progress(evaluation: Evaluation) -> dict:
         done, total = done + chapter.done, total + chapter.total
     return {"chapters": chapters, "done": done, "total": total,
             "percent": round(done * 100 / total) if total else 0}
+
+
+def scoring_sheet(assignment: Assignment) -> list[dict]:
+    """One evaluator's scoring page, item by item (a constant number of queries): the item
+    and its chapter, the institution's self-assessment answer (credit) or current evidence
+    files (capability), the evaluator's saved score, and the other evaluators' submitted
+    scores, which are shown only once this evaluator has submitted their own."""
+    evaluation = assignment.evaluation
+    answers = {a.criterion_id: a.option for a in Answer.objects.filter(evaluation=evaluation).select_related("option")}
+    files: dict[int, list] = {}
+    for evidence in Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).order_by("uploaded_at", "id"):
+        files.setdefault(evidence.criterion_id, []).append(evidence)
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    peers: dict[int, list] = {}
+    if assignment.state == Assignment.State.SUBMITTED:
+        for score in (CriterionScore.objects.filter(assignment__evaluation=evaluation,
+                                                    assignment__state=Assignment.State.SUBMITTED)
+                      .exclude(assignment=assignment).select_related("assignment__evaluator")
+                      .order_by("assignment_id")):
+            peers.setdefault(score.criterion_id, []).append(score)
+    return [{"item": item, "answer": answers.get(item.pk), "files": files.get(item.pk, []),
+             "score": saved.get(item.pk), "peers": peers.get(item.pk, [])} for item in items_of(evaluation.programme)]
 
 
 def states_allowing(step: str) -> list[str]:

@@ -16,6 +16,7 @@ from .application_form import SECTION_KEYS, answers_from_post, prefill, section
 from .exceptions import EvaluationError
 from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
 from .models import Evaluation, Programme, document_validator, evidence_validator
+from .panels import panels_for
 
 INSTITUTION_STEPS = ("submit", "fee_paid", "submit_self_assessment", "resubmit_supplement", "submit_evidence",
                      "appeal")
@@ -86,6 +87,7 @@ def detail(request, member, pk):
     can_appeal = (can_proceed(evaluation.appeal) and closes is not None
                   and not hasattr(evaluation, "appeal_record"))
     return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
+                 panels=panels_for(request, evaluation),
                  can_appeal=can_appeal, provincial_review=evaluation.provincial_reviews.select_related("association")
                  .order_by("-opened_at", "-id").first())
 

@@ -286,3 +286,5 @@ class ConflictAdmin(admin.ModelAdmin):
         created = pool.conflict_declare(by=request.user, expert_id=obj.expert_id,
                                         **{f: form.cleaned_data[f] for f in self.fields if f != "expert"})
         obj.pk = created.pk
+
+from . import admin_visits  # noqa: E402,F401  (the on-site review's pages register themselves)

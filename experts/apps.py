@@ -9,6 +9,9 @@ class ExpertsConfig(AppConfig):
             "experts.view_evaluator", "experts.add_evaluator", "experts.change_evaluator",
             "experts.view_expert", "experts.change_expert", "experts.export_expert", "experts.view_appointment",
             "experts.view_expertfile", "experts.view_conflict", "experts.add_conflict",
+            "experts.view_visit", "experts.add_visit", "experts.draw_visit", "experts.view_invitation",
+            "experts.view_challenge", "experts.decide_challenge", "experts.view_groupreport",
+            "experts.view_reportsignature",
         ] + [f"experts.{action}_{model}" for model in ("trainingsession", "trainingrecord")
              for action in ("view", "add", "change")],
     }
@@ -16,11 +19,16 @@ class ExpertsConfig(AppConfig):
     def ready(self):
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
+        from evaluation.panels import register_panel
 
-        from .models import Appointment, Expert, ExpertFile
+        from .models import Appointment, Expert, ExpertFile, GroupReport, Visit
+        from .panels import visit_panel
         from .selectors import letter_lookup
 
         register_downloadable(Expert, ["consent_letter"])
         register_downloadable(Appointment, ["letter"])
         register_downloadable(ExpertFile, ["file"])
+        register_downloadable(Visit, ["notice"])
+        register_downloadable(GroupReport, ["pdf"])
+        register_panel(visit_panel)
         register_certificate_lookup(letter_lookup)

@@ -1,7 +1,7 @@
 """Expert terms on the deadline scanner: reminders 60 and 30 days ahead, expiry when a term ends."""
 from core.deadlines import deadline_scanner
 
-from . import pool
+from . import pool, visits
 
 
 @deadline_scanner("experts.term_reminders")
@@ -12,3 +12,13 @@ def remind_terms(now):
 @deadline_scanner("experts.term_expiry")
 def expire_terms(now):
     return pool.experts_expire(now=now)
+
+
+@deadline_scanner("experts.invitations_lapse")
+def lapse_invitations(now):
+    return visits.invitations_lapse(now=now)
+
+
+@deadline_scanner("experts.visit_reminders")
+def remind_visits(now):
+    return visits.visits_remind(now=now)

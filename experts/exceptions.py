@@ -19,3 +19,12 @@ class PoolRuleBroken(ExpertsError):
 
 class AlreadyApplied(ExpertsError):
     """An application from this person (account, mobile, email or ID number) is already in."""
+
+
+class VisitRuleBroken(ExpertsError):
+    """A step of the on-site review its rules refuse (a group size outside 5-11, a notice later
+    than 7 working days before the visit, a challenge after its window, ...)."""
+
+
+class ReportRuleBroken(ExpertsError):
+    """A step of the group report refused (scores missing, not the head, an outdated version)."""

@@ -1,14 +1,18 @@
 """Reads about the expert pool: who may review an institution on given dates, and who may
 be drawn today. Both are database queries, usable to filter a draw, not Python loops."""
 import datetime as dt
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.certificates import CertificateFound
+from evaluation.models import Assignment, CriterionScore
+from evaluation.selectors import items_of
 
-from .models import Appointment, Conflict, Expert, TrainingRecord
+from .models import Appointment, Conflict, Expert, Invitation, TrainingRecord, Visit
 from .qualifications import MAX_AGE
 
 
@@ -100,3 +104,112 @@ def workbench_profile(*, expert: Expert) -> dict:
         "conflicts": list(expert.conflicts.all()),
         "trained_now": drawable(day=timezone.localdate()).filter(pk=expert.pk).exists(),
     }
+
+
+# --- the draw's candidate pool -------------------------------------------------------------
+
+def busy_between(first_day: dt.date, last_day: dt.date, *, exclude_visit: int | None = None) -> QuerySet:
+    """Ids of experts invited to or confirmed for another visit on overlapping dates."""
+    return (Invitation.objects.filter(state__in=Invitation.OPEN_STATES, visit__first_day__lte=last_day,
+                                      visit__last_day__gte=first_day).exclude(visit__state=Visit.State.CANCELLED)
+            .exclude(visit_id=exclude_visit).values_list("expert_id", flat=True))
+
+
+def visits_in_year(year: int, *, exclude_visit: int | None = None) -> dict[int, int]:
+    """Visits per expert in ``year`` (invited or confirmed, by the visit's first day)."""
+    rows = (Invitation.objects.filter(state__in=Invitation.OPEN_STATES, visit__first_day__year=year)
+            .exclude(visit__state=Visit.State.CANCELLED).exclude(visit_id=exclude_visit)
+            .values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    return dict(rows)
+
+
+def candidate_pool(*, visit: Visit) -> tuple[list[list], list[list]]:
+    """The pool a visit's group is drawn from, and everyone else who was ever appointed with
+    the first reason they may not go: ``([[id, specialty]], [[id, reason]])``, sorted by id.
+    The rules (004 §9-13): appointed and in term through the last visit day, trained for the
+    programme, under 70 on the last visit day, no conflict with the institution, not on another
+    visit on those dates, under the yearly cap of visits (EXPERT_VISITS_PER_YEAR)."""
+    evaluation, first, last = visit.evaluation, visit.first_day, visit.last_day
+    member = evaluation.member
+    experts = Expert.objects.filter(term_start__isnull=False).order_by("pk")
+    everyone = dict(experts.values_list("pk", "specialty"))
+    appointed = set(experts.filter(state__in=[Expert.State.APPOINTED, Expert.State.APPLIED]).values_list("pk", flat=True))
+    covered = set(experts.filter(in_term(first), in_term(last)).values_list("pk", flat=True))
+    was_trained = set(experts.filter(trained(evaluation.programme.kind)).values_list("pk", flat=True))
+    young = set(experts.filter(under_age(last)).values_list("pk", flat=True))
+    clear = set(without_conflict(experts, credit_code=member.credit_code, name=member.name, start=first,
+                                 end=last).values_list("pk", flat=True))
+    busy = set(busy_between(first, last, exclude_visit=visit.pk))
+    cap = settings.EXPERT_VISITS_PER_YEAR
+    load = visits_in_year(first.year, exclude_visit=visit.pk)
+    rules = [
+        (appointed, "未在聘（聘期届满、已解聘或未获聘任）"),
+        (covered, f"聘期未覆盖现场评价日期（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）"),
+        (was_trained, "本聘期内未参加本项目评价培训或考核未合格"),
+        (young, f"现场评价末日（{last:%Y-%m-%d}）已年满70周岁"),
+        (clear, "与受评单位存在利益冲突"),
+    ]
+    pool, excluded = [], []
+    for pk, specialty in everyone.items():
+        reason = next((text for allowed, text in rules if pk not in allowed), None)
+        if reason is None and pk in busy:
+            reason = "同期已有其他现场评价任务"
+        if reason is None and load.get(pk, 0) >= cap:
+            reason = f"{first.year} 年度现场评价已达 {cap} 次上限"
+        if reason is None:
+            pool.append([pk, specialty])
+        else:
+            excluded.append([pk, reason])
+    return pool, excluded
+
+
+# --- scores and the group report ----------------------------------------------------------------
+
+def group_of(visit: Visit) -> list[Invitation]:
+    """The seated (confirmed) members of a visit's group, head and leader first."""
+    order = {Invitation.Role.HEAD: 0, Invitation.Role.LEADER: 1, Invitation.Role.MEMBER: 2}
+    members = visit.invitations.filter(state=Invitation.State.CONFIRMED).select_related("expert__user")
+    return sorted(members, key=lambda i: (order[i.role], i.rank))
+
+
+def membership_of(visit: Visit, user) -> Invitation | None:
+    """The user's confirmed seat in the visit's group (None: not a member now)."""
+    if not user.is_authenticated:
+        return None
+    return visit.invitations.filter(state=Invitation.State.CONFIRMED, expert__user=user).select_related(
+        "expert").first()
+
+
+def score_spread(visit: Visit) -> dict:
+    """The group's submitted scores per item: each member's score, the minimum, maximum and
+    mean, and the items where the members disagree most (range as a share of the maximum).
+    ``submitted`` and ``members`` say how many have submitted of how many seated."""
+    members = group_of(visit)
+    users = [m.expert.user_id for m in members]
+    submitted = list(Assignment.objects.filter(evaluation=visit.evaluation_id, evaluator_id__in=users,
+                                               state=Assignment.State.SUBMITTED).values_list("pk", "evaluator_id"))
+    by_assignment = dict(submitted)
+    scores: dict[int, dict[int, Decimal]] = {}
+    for assignment_id, criterion_id, score in CriterionScore.objects.filter(
+            assignment_id__in=by_assignment).values_list("assignment_id", "criterion_id", "score"):
+        scores.setdefault(criterion_id, {})[by_assignment[assignment_id]] = score
+    rows = []
+    for item in items_of(visit.evaluation.programme):
+        given = scores.get(item.pk, {})
+        values = list(given.values())
+        low, high = (min(values), max(values)) if values else (None, None)
+        mean = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+        share = (high - low) / item.max_points if values and item.max_points else Decimal(0)
+        rows.append({"item": item, "scores": [given.get(u) for u in users], "min": low, "max": high, "mean": mean,
+                     "disagreement": share})
+    disputed = sorted((r for r in rows if r["disagreement"] > 0), key=lambda r: -r["disagreement"])[:5]
+    return {"members": members, "rows": rows, "disputed": disputed, "submitted": len(submitted),
+            "seated": len(members)}
+
+
+def invitations_of(*, expert: Expert) -> list[Invitation]:
+    """An expert's current on-site work: invitations to answer and visits they are on (not
+    cancelled, not yet reported), soonest first."""
+    return list(Invitation.objects.filter(expert=expert, state__in=Invitation.OPEN_STATES)
+                .exclude(visit__state__in=[Visit.State.CANCELLED, Visit.State.REPORTED])
+                .select_related("visit__evaluation__member").order_by("visit__first_day", "pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, visit_views
 
 app_name = "experts"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("apply/", views.apply, name="apply"),
     path("assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("invitations/<int:pk>/", visit_views.invitation, name="invitation"),
+    path("visits/<int:pk>/", visit_views.visit, name="visit"),
+    path("visits/<int:pk>/report/", visit_views.report, name="report"),
+    path("visits/<int:pk>/challenge/", visit_views.challenge, name="challenge"),
 ]

@@ -13,12 +13,13 @@ from core.ratelimits import form_over_limit
 from core.selectors import inbox_messages
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
-from evaluation.models import Answer, Assignment
-from evaluation.selectors import assignments_of, items_of
+from evaluation.models import Assignment
+from evaluation.selectors import assignments_of, scoring_sheet
 
 from . import pool, selectors
 from .exceptions import ExpertsError
 from .forms import ConflictForm, ExpertApplicationForm
+from .models import Invitation
 
 # An anonymous application creates an account and uploads a file: a few per address and hour.
 APPLY_RATE = "10/h"
@@ -83,6 +84,7 @@ def workbench(request):
         "open_tasks": open_tasks, "done": done, "today": timezone.localdate(), "expert": expert,
         **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
         "recent_messages": inbox_messages(user=request.user)[:5],
+        "invitations": selectors.invitations_of(expert=expert) if expert is not None else [],
         "can_reapply": expert is not None and can_proceed(expert.resubmit),
         "conflict_form": conflict_form,
     })
@@ -90,40 +92,38 @@ def workbench(request):
 
 @login_required
 def assignment(request, pk):
+    """逐项评分 (credit evaluators and capability experts alike): each item with what the
+    institution gave for it (its self-assessment answer, or its evidence with previews), a
+    score within the item's maximum and a comment; 保存草稿 and resume, 提交评分 then 确认提交.
+    A wrong entry is shown at its item with everything typed kept; peers' scores appear only
+    after one's own are submitted."""
     assignment = assignments_of(user=request.user).filter(pk=pk).first()
     if assignment is None:  # not theirs: as if it did not exist
         raise Http404
     evaluation = assignment.evaluation
-    questions = list(items_of(evaluation.programme))
+    sheet = scoring_sheet(assignment)
+    errors: dict[int, str] = {}
     if request.method == "POST":
-        scores = {}
-        for question in questions:
-            raw = request.POST.get(f"score{question.pk}", "").strip()
-            if raw:
-                try:
-                    value = Decimal(raw[:20])
-                except InvalidOperation:
-                    value = None
-                if value is None or not value.is_finite():
-                    messages.error(request, f"“{question.text}”的评分不是数字。")
-                    return redirect("experts:assignment", pk=pk)
-                scores[question.pk] = (value, request.POST.get(f"comment{question.pk}", "")[:300])
+        scores, errors = _posted_scores(request, sheet)
         action = request.POST.get("action")
-        try:
-            # 提交评分 saves the draft and asks for confirmation; only 确认提交 submits.
-            evaluation_services.assignment_save_scores(
-                assignment_id=assignment.pk, scores=scores, comment=request.POST.get("comment", ""),
-                submit=action == "confirm", by=request.user)
-        except EvaluationError as exc:
-            messages.error(request, str(exc))
-        else:
+        if not errors:
+            try:
+                # 提交评分 saves the draft and asks for confirmation; only 确认提交 submits.
+                evaluation_services.assignment_save_scores(
+                    assignment_id=assignment.pk, scores=scores, comment=request.POST.get("comment", "")[:5000],
+                    submit=action == "confirm", by=request.user)
+            except EvaluationError as exc:
+                messages.error(request, str(exc))
+                return redirect("experts:assignment", pk=pk)
             if action == "submit":
                 return redirect(f"{request.path}?confirm=1")
             messages.success(request, "评分已提交。" if action == "confirm" else "评分草稿已保存。")
-        return redirect("experts:assignment", pk=pk)
-    answers = {a.criterion_id: a.option for a in Answer.objects.filter(evaluation=evaluation).select_related("option")}
-    saved = {s.criterion_id: s for s in assignment.scores.all()}
-    rows = [(q, answers.get(q.pk), saved.get(q.pk)) for q in questions]
+            return redirect("experts:assignment", pk=pk)
+        messages.error(request, f"有 {len(errors)} 项评分需要更正（已在该项下方标出），其余内容均已保留，请更正后再保存。")
+        for row in sheet:  # show what was typed, not what was saved
+            row["typed"] = (request.POST.get(f"score{row['item'].pk}", "")[:20],
+                            request.POST.get(f"comment{row['item'].pk}", "")[:300])
+            row["error"] = errors.get(row["item"].pk)
     editable = assignment.state == Assignment.State.ASSIGNED and evaluation.scoring_open
     if assignment.state == Assignment.State.SUBMITTED:
         read_only = f"您已于 {timezone.localtime(assignment.submitted_at):%Y年%m月%d日 %H:%M} 提交评分，提交后不能再修改。"
@@ -131,17 +131,49 @@ def assignment(request, pk):
         read_only = f"该评价当前处于“{evaluation.get_state_display()}”阶段，暂不能评分；进入评价阶段后可继续。"
     else:
         read_only = ""
-    confirming = editable and request.GET.get("confirm") == "1"
+    confirming = editable and request.GET.get("confirm") == "1" and not errors
     return render(request, "experts/assignment.html", {
-        "assignment": assignment, "evaluation": evaluation, "rows": rows,
+        "assignment": assignment, "evaluation": evaluation, "sheet": sheet,
         "documents": evaluation.documents.filter(superseded=False).select_related("document"),
         "editable": editable, "read_only": read_only, "confirming": confirming,
-        "scored": sum(1 for _, _, s in rows if s is not None), "draft_total": _draft_total(rows),
-    })
+        "comment": request.POST.get("comment", "") if errors else assignment.comment,
+        "scored": sum(1 for row in sheet if row["score"] is not None), "draft_total": _draft_total(sheet),
+        "visit": _visit_of(request.user, evaluation),
+    }, status=422 if errors else 200)
 
 
-def _draft_total(rows) -> str:
+def _posted_scores(request, sheet) -> tuple[dict, dict]:
+    """The posted scores as numbers, and a message for each item whose entry is not a number
+    within 0 and the item's maximum (an empty entry is simply not scored yet)."""
+    scores, errors = {}, {}
+    for row in sheet:
+        item = row["item"]
+        raw = request.POST.get(f"score{item.pk}", "").strip()
+        if not raw:
+            continue
+        try:
+            value = Decimal(raw[:20])
+        except InvalidOperation:
+            value = None
+        top = item.max_points or Decimal(0)
+        if value is None or not value.is_finite():
+            errors[item.pk] = "请填写数字。"
+        elif not Decimal(0) <= value <= top:
+            errors[item.pk] = f"评分应在 0 至 {top.normalize():f} 分之间。"
+        else:
+            scores[item.pk] = (value, request.POST.get(f"comment{item.pk}", "")[:300])
+    return scores, errors
+
+
+def _visit_of(user, evaluation):
+    """The on-site review the user is seated on for this evaluation (capability), if any."""
+    seat = (Invitation.objects.filter(expert__user=user, state=Invitation.State.CONFIRMED, visit__evaluation=evaluation)
+            .select_related("visit").first())
+    return seat.visit if seat else None
+
+
+def _draft_total(sheet) -> str:
     """The draft's score out of 100, as submitting would fix it."""
-    maximum = sum((q.max_points or Decimal(0)) for q, _, _ in rows)
-    points = sum((s.score for _, _, s in rows if s is not None), Decimal(0))
+    maximum = sum((row["item"].max_points or Decimal(0)) for row in sheet)
+    points = sum((row["score"].score for row in sheet if row["score"] is not None), Decimal(0))
     return f"{(points * 100 / maximum):.2f}" if maximum else "—"

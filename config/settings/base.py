@@ -334,3 +334,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# On-site reviews (004 §10, §20): how many visits one expert may take per calendar year, and
+# how many working days a drawn expert has to confirm or decline before the next reserve is asked.
+EXPERT_VISITS_PER_YEAR = env.int("EXPERT_VISITS_PER_YEAR", default=8)
+EXPERT_REPLY_WORKING_DAYS = env.int("EXPERT_REPLY_WORKING_DAYS", default=2)

@@ -19,6 +19,7 @@ from .application_form import acceptance_notice_render, application_form_render,
 from .clocks import clock_act_now, clocks_act, clocks_remind, results_expire
 from .evidence import evaluation_reopen_evidence, evaluation_submit_evidence, evidence_add, evidence_remove
 from .notice import notice_end, objection_decide, objection_submit
+from .on_site import evaluation_send_to_committee, evaluation_start_visit
 from .provincial import provincial_review_decide, provincial_review_lapse
 from .publication import (
     evaluation_downgrade,
@@ -52,7 +53,7 @@ __all__ = [
     "evaluation_close_appeal_window", "evaluation_reopen_evidence", "evaluation_submit_evidence", "evidence_add",
     "evidence_remove", "evaluation_downgrade", "evaluation_expire", "evaluation_extend",
     "evaluation_fee_paid", "evaluation_initial_result", "evaluation_publish", "evaluation_record_meeting",
-    "evaluation_reject", "evaluation_remove_document", "evaluation_request_supplement",
+    "evaluation_reject", "evaluation_send_to_committee", "evaluation_start_visit", "evaluation_remove_document", "evaluation_request_supplement",
     "evaluation_resubmit_supplement", "evaluation_return", "evaluation_revoke", "evaluation_save_answers",
     "evaluation_start", "evaluation_submit", "evaluation_submit_self_assessment", "evaluation_upload_document",
     "evaluation_upload_final_report", "evaluators_score", "locked_evaluation", "notice_end",

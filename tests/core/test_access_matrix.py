@@ -50,6 +50,8 @@ FILE_POLICY = {
     ("experts.expert", "consent_letter"): "experts.view_expert",
     ("experts.appointment", "letter"): "experts.view_appointment",
     ("experts.expertfile", "file"): "experts.view_expert",
+    ("experts.visit", "notice"): "experts.view_visit",
+    ("experts.groupreport", "pdf"): "experts.view_groupreport",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}
 SIGNED_IN_FILES = {("evaluation.programmedocument", "template")}  # blank templates for any applicant
@@ -140,6 +142,7 @@ def _owned_objects():
 
 
 CAPABILITY = "capability"
+VISIT = "visit"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -155,6 +158,10 @@ def _arguments(name, owner, evaluation, order, assignment):
         "evaluation:apply": {"kind": "credit"},
         "evaluation:form": CAPABILITY,  # the online 申报表: a capability evaluation's (below)
         "evaluation:form_section": CAPABILITY,
+        "experts:invitation": VISIT,  # an on-site review's pages: a notified demo visit's (below)
+        "experts:visit": VISIT,
+        "experts:report": VISIT,
+        "experts:challenge": VISIT,
         "evaluation:objection": None,  # public while under notice
         "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
@@ -184,6 +191,8 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
             arguments, rightful = {"pk": drafting.pk}, drafting.member.user
             if "key" in arg_names:
                 arguments["key"] = "cover"
+        if arguments == VISIT:
+            arguments, rightful = _visit_arguments(name)
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)
@@ -198,6 +207,20 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
             if status not in DENIED:
                 failures.append(f"{who or 'anonymous'} {url}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def _visit_arguments(name):
+    """A notified demo visit: its invitation opens for the invited expert, the visit and report
+    for a member of the group, the challenge (a POST) for the institution."""
+    from experts.models import Invitation, Visit
+
+    visit = Visit.objects.filter(state=Visit.State.NOTIFIED).select_related("evaluation__member__user").first()
+    seat = visit.invitations.filter(state=Invitation.State.CONFIRMED).select_related("expert__user").first()
+    if name == "experts:invitation":
+        return {"pk": seat.pk}, seat.expert.user
+    if name == "experts:challenge":
+        return {"pk": visit.pk}, visit.evaluation.member.user
+    return {"pk": visit.pk}, seat.expert.user
 
 
 # --- files ----------------------------------------------------------------------------
