@@ -15,7 +15,7 @@ from core.identifiers import id_number_check_char
 from core.pdf import render_pdf
 from membership.models import Member
 
-from . import pool
+from . import demo_visits, pool
 from .models import Expert, Specialty, TrainingSession
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
@@ -31,9 +31,13 @@ TOTAL = 44
 
 
 def seed() -> list[DemoLogin]:
-    if Expert.objects.exists():
-        return _logins()
     office = get_user_model().objects.filter(groups__name="评价办公室").first()
+    if not Expert.objects.exists():
+        _pool(office)
+    return _logins() + demo_visits.seed(office)
+
+
+def _pool(office) -> None:
     today = timezone.localdate()
     letter = render_pdf("pdf/notice.html", {"title": "所在单位同意函（演示）", "paragraphs": ["同意推荐。"], "date": today})
     specialties = list(Specialty.values)
@@ -88,7 +92,6 @@ def seed() -> list[DemoLogin]:
                               institution_credit_code=member.credit_code, starts_on=today - relativedelta(years=4),
                               ends_on=today - relativedelta(years=1) if kind == "former_employer" else None,
                               by=expert.user)
-    return _logins()
 
 
 def _logins() -> list[DemoLogin]:

@@ -42,8 +42,12 @@ def test_demo_has_an_evaluation_in_every_state(demo):
     assert published and all(e.certificate and e.plaque for e in published)
     capability = Evaluation.objects.filter(programme__kind="capability")
     assert set(capability.values_list("state", flat=True)) == {
-        "draft", "submitted", "returned", "rejected", "evidence", "expert_review"}
+        "draft", "submitted", "returned", "rejected", "evidence", "expert_review", "on_site", "committee"}
     assert capability.filter(state="submitted", provincial_reviews__decision="pending").exists()
+    from experts.models import Visit
+
+    assert set(Visit.objects.values_list("state", flat=True)) == {"inviting", "ready", "notified", "reported"}
+    assert Visit.objects.filter(state="notified", report__state="signing").exists()
     assert capability.filter(state="submitted", provincial_reviews__decision="agreed").exists()
 
 
