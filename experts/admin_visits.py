@@ -112,6 +112,7 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
     list_display = ("institution", "first_day", "last_day", "state", "group_size", "confirmed", "scored",
                     "report_state")
     list_filter = ("state",)
+    change_list_template = "admin/experts/visit_change_list.html"
     date_hierarchy = "first_day"
     search_fields = ("evaluation__member__name",)
     list_select_related = ("evaluation__member", "report")
@@ -354,10 +355,7 @@ class GroupReportAdmin(RecordAdminMixin, admin.ModelAdmin):
         return admin_file_link(obj, "pdf", "下载") if obj.pdf else "—"
 
 
-# Counted exactly (no open visit yet); the link lists the evaluations at that step.
-register_queue(Queue("待安排现场评价", DRAW_PERM, Evaluation,
-                     lambda: {"state__in": states_allowing("start_visit"),
-                              "pk__in": Evaluation.objects.exclude(visits__state__in=OPEN_VISIT_STATES).values("pk")},
-                     query="state__in=" + ",".join(states_allowing("start_visit"))))
+# Until the notice goes out the evaluation waits on the office: planning, drawing, invitations.
+register_queue(Queue("待组织现场评价", DRAW_PERM, Evaluation, {"state__in": states_allowing("start_visit")}))
 register_queue(Queue("待发送现场评价通知", DRAW_PERM, Visit, {"state": Visit.State.READY}))
 register_queue(Queue("待决定回避申请", CHALLENGE_PERM, Challenge, {"decision": Challenge.Decision.PENDING}))

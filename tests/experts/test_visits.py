@@ -66,12 +66,20 @@ def test_an_unanswered_invitation_lapses_and_the_next_reserve_is_invited():
 
 def test_a_reserve_of_a_required_specialty_replaces_the_only_member_who_had_it():
     staff = office()
-    v.trained_pool(("clinical",) * 8 + ("law", "law"))
-    visit = v.drawn(v.planned(specialties=["law"], by=staff), by=staff)
-    lawyer = visit.invitations.get(drawn_as="group", expert__specialty="law")
+    experts = v.trained_pool(("law",) + ("clinical",) * 5 + ("law",))
+    visit = v.planned(specialties=["law"], by=staff)
+    Visit.objects.filter(pk=visit.pk).update(state=Visit.State.INVITING)
+    seats = [Invitation.objects.create(visit=visit, expert=expert, rank=n, drawn_as="group" if n <= 5 else "reserve")
+             for n, expert in enumerate(experts, start=1)]
+    Invitation.objects.filter(pk__in=[i.pk for i in seats[:5]]).update(state=Invitation.State.INVITED)
+    lawyer = seats[0]
     visits.invitation_decline(invitation_id=lawyer.pk, reason="出差", by=lawyer.expert.user)
-    successor = visit.invitations.get(replaces=lawyer)
-    assert successor.expert.specialty == "law"
+    # rank 6 (clinical) is passed over for rank 7, the only reserve who keeps law covered
+    assert Invitation.objects.get(pk=seats[6].pk).replaces_id == lawyer.pk
+    assert Invitation.objects.get(pk=seats[5].pk).state == Invitation.State.RESERVE
+    clinician = seats[1]
+    visits.invitation_decline(invitation_id=clinician.pk, reason="身体原因", by=clinician.expert.user)
+    assert Invitation.objects.get(pk=seats[5].pk).replaces_id == clinician.pk  # otherwise simply the next in order
 
 
 def test_confirming_every_seat_readies_the_visit_and_opens_scoring():
@@ -109,9 +117,9 @@ def test_a_notice_later_than_7_working_days_before_the_visit_is_refused_across_a
         visit = v.confirmed(v.drawn(visit, by=staff), by=staff)
         group = v.seated(visit)
         visits.visit_name_roles(visit_id=visit.pk, head_id=group[0].pk, leader_id=group[1].pk, by=staff)
-    with time_machine.travel(dt.datetime(2025, 9, 28, 10, tzinfo=TZ()), tick=False):
-        with pytest.raises(VisitRuleBroken, match="最迟应于 2025年09月27日 发出"):
-            visits.visit_notify(visit_id=visit.pk, by=staff)
+    with time_machine.travel(dt.datetime(2025, 9, 28, 10, tzinfo=TZ()), tick=False), \
+            pytest.raises(VisitRuleBroken, match="最迟应于 2025年09月27日 发出"):
+        visits.visit_notify(visit_id=visit.pk, by=staff)
     assert Evaluation.objects.get(pk=evaluation.pk).state == Evaluation.State.EXPERT_REVIEW
     with time_machine.travel(dt.datetime(2025, 9, 27, 10, tzinfo=TZ()), tick=False):
         visits.visit_notify(visit_id=visit.pk, by=staff)
@@ -166,9 +174,9 @@ def test_an_upheld_challenge_replaces_the_expert_from_the_reserves_and_a_late_on
 
     other = v.seated(visit)[3]
     day_after = visit.challenge_until + dt.timedelta(days=1)
-    with time_machine.travel(dt.datetime.combine(day_after, dt.time(9), TZ()), tick=False):
-        with pytest.raises(VisitRuleBroken, match="3 个工作日内"):
-            visits.challenge_submit(invitation_id=other.pk, reason="迟到的申请", by=institution)
+    with time_machine.travel(dt.datetime.combine(day_after, dt.time(9), TZ()), tick=False), \
+            pytest.raises(VisitRuleBroken, match="3 个工作日内"):
+        visits.challenge_submit(invitation_id=other.pk, reason="迟到的申请", by=institution)
 
 
 def test_a_dismissed_challenge_keeps_the_expert():
