@@ -19,7 +19,7 @@ from evaluation.exceptions import EvaluationError
 from .exceptions import ReportRuleBroken
 from .models import GroupReport, Invitation, ReportSignature, Visit
 from .selectors import group_of, score_spread
-from .visits import locked_visit, tell_expert
+from .visits import locked_visit, report_withdraw, tell_expert
 
 logger = logging.getLogger(__name__)
 SECTIONS = {"overview": "评价概况及总体评价", "highlights": "亮点", "problems": "主要问题及改进意见"}
@@ -97,13 +97,10 @@ def report_reopen(*, visit_id: int, reason: str, by) -> GroupReport:
     with transaction.atomic():
         visit = locked_visit(visit_id)
         _head_of(visit, by)
-        report = _report(visit)
-        if report.state != GroupReport.State.SIGNING:
+        if not GroupReport.objects.filter(visit=visit, state=GroupReport.State.SIGNING).exists():
             raise ReportRuleBroken("报告不在签字阶段。")
-        report.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now())
-        report.reopen(by=by, description=reason.strip()[:200])
-        report.save()
-    return report
+        report_withdraw(visit, reason=reason.strip(), by=by)
+    return GroupReport.objects.get(visit_id=visit_id)
 
 
 def report_sign(*, visit_id: int, content_hash: str, dissent: str = "", by) -> ReportSignature:
@@ -115,6 +112,8 @@ def report_sign(*, visit_id: int, content_hash: str, dissent: str = "", by) -> R
             "expert").first()
         if member is None:
             raise ReportRuleBroken("只有专家组成员可以签字。")
+        if visit.state != Visit.State.NOTIFIED:
+            raise ReportRuleBroken("专家组正在调整，报告暂不能签字。")
         report = GroupReport.objects.select_for_update().filter(visit=visit).first()
         if report is None or report.state != GroupReport.State.SIGNING:
             raise ReportRuleBroken("报告尚未提交签字或已全体签字。")

@@ -22,7 +22,7 @@ from evaluation.models import Evaluation
 
 from . import draw as drawing
 from .exceptions import VisitRuleBroken
-from .models import Challenge, Conflict, Expert, Invitation, Specialty, Visit
+from .models import Challenge, Conflict, Expert, GroupReport, Invitation, Specialty, Visit
 from .models.visits import MAX_GROUP, MAX_VISIT_DAYS, MIN_GROUP
 from .selectors import candidate_pool
 
@@ -307,7 +307,18 @@ def _remove(visit: Visit, invitation: Invitation, *, reason: str, by) -> None:
     _take(invitation, lambda: invitation.replace(reason=reason, by=by, description=reason[:200]),
           f"{invitation.expert.name} 当前为“{invitation.get_state_display()}”，不能调整。")
     _end_access(visit, invitation, reason=reason, by=by)
+    report_withdraw(visit, reason=f"专家组成员调整：{reason}", by=by)
     tell_expert(invitation, "visit_removed", url=reverse("experts:workbench"), reason=reason)
+
+
+def report_withdraw(visit: Visit, *, reason: str, by) -> None:
+    """A report out for signatures no longer speaks for the group once a member leaves: it goes
+    back to the head (signatures voided, kept) to be compiled again with the new member's scores."""
+    report = GroupReport.objects.select_for_update().filter(visit=visit, state=GroupReport.State.SIGNING).first()
+    if report is not None:
+        report.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now())
+        report.reopen(by=by, description=reason[:200])
+        report.save()
 
 
 def _end_access(visit: Visit, invitation: Invitation, *, reason: str, by) -> None:

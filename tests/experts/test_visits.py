@@ -325,3 +325,41 @@ def test_an_institutions_challenge_form_keeps_what_was_typed_on_error(client):
     other = v.in_expert_review()
     client.force_login(other.member.user)
     assert client.post(reverse("experts:challenge", args=[visit.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_a_member_replaced_while_the_report_is_out_for_signatures_sends_it_back_to_the_head():
+    staff = office()
+    v.trained_pool()
+    visit = v.notified(by=staff)
+    v.score_all(visit)
+    report = v.circulated(visit)
+    first, leaving = v.seated(visit)[0], v.seated(visit)[3]
+    reports.report_sign(visit_id=visit.pk, content_hash=report.content_hash, by=first.expert.user)
+    challenge = visits.challenge_submit(invitation_id=leaving.pk, reason="亲属在本院任职", by=visit.evaluation.member.user)
+    visits.challenge_decide(challenge_id=challenge.pk, upheld=True, reason="属实", by=staff)
+    report.refresh_from_db()
+    assert report.is_open and report.signatures.get().voided_at is not None
+    with pytest.raises(ReportRuleBroken, match="专家组正在调整"):
+        reports.report_sign(visit_id=visit.pk, content_hash=report.content_hash, by=first.expert.user)
+
+
+def test_the_experts_are_reminded_the_working_day_before_and_a_visit_can_be_called_off_before_its_notice():
+    staff = office()
+    v.trained_pool()
+    visit = v.notified(by=staff)
+    eve = visit.first_day - dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(eve, dt.time(8), TZ()), tick=False):
+        assert visits.visits_remind(now=timezone.now()) == 1
+        assert visits.visits_remind(now=timezone.now()) == 0  # once
+    with pytest.raises(VisitRuleBroken, match="不能取消"):
+        visits.visit_cancel(visit_id=visit.pk, reason="改期", by=staff)
+
+    other = v.confirmed(v.drawn(v.planned(by=staff), by=staff), by=staff)
+    with pytest.raises(VisitRuleBroken, match="取消原因"):
+        visits.visit_cancel(visit_id=other.pk, reason="", by=staff)
+    visits.visit_cancel(visit_id=other.pk, reason="受评单位申请改期", by=staff)
+    other.refresh_from_db()
+    assert other.state == Visit.State.CANCELLED and other.cancel_reason == "受评单位申请改期"
+    assert not other.invitations.filter(state__in=Invitation.OPEN_STATES + (Invitation.State.RESERVE,)).exists()
+    assert not Assignment.objects.filter(evaluation=other.evaluation).exclude(state="recused").exists()
+    v.planned(other.evaluation, by=staff)  # a new plan for the same evaluation is allowed once cancelled
