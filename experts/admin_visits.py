@@ -7,7 +7,8 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -91,14 +92,15 @@ class InvitationInline(ReadOnlyInline):
     verbose_name_plural = "抽取结果、邀请与替补（按顺位）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("expert", "replaces__expert")
+        scoring = Assignment.objects.filter(evaluation=OuterRef("visit__evaluation"), evaluator=OuterRef("expert__user"))
+        return (super().get_queryset(request).select_related("expert", "replaces__expert")
+                .annotate(scoring_state=Subquery(scoring.values("state")[:1])))
 
     @admin.display(description="评分")
     def scoring(self, obj):
-        if obj.state != Seat.CONFIRMED:
+        if obj.state != Seat.CONFIRMED or obj.scoring_state is None:
             return "—"
-        assignment = Assignment.objects.filter(evaluation=obj.visit.evaluation_id, evaluator=obj.expert.user_id).first()
-        return assignment.get_state_display() if assignment else "—"
+        return Assignment.State(obj.scoring_state).label
 
 
 class VisitHistoryInline(HistoryInline):
@@ -143,8 +145,14 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
+        submitted = (Assignment.objects.filter(
+            evaluation=OuterRef("evaluation"), state=Assignment.State.SUBMITTED,
+            evaluator__expert__invitations__visit=OuterRef("pk"),
+            evaluator__expert__invitations__state=Seat.CONFIRMED).order_by()
+            .values("evaluation").annotate(n=Count("pk", distinct=True)).values("n"))
         return super().get_queryset(request).annotate(
-            n_confirmed=Count("invitations", filter=Q(invitations__state=Seat.CONFIRMED), distinct=True))
+            n_confirmed=Count("invitations", filter=Q(invitations__state=Seat.CONFIRMED), distinct=True),
+            n_scored=Coalesce(Subquery(submitted), 0))
 
     @admin.display(description="受评单位", ordering="evaluation__member__name")
     def institution(self, obj):
@@ -158,11 +166,7 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
     def scored(self, obj):
         if obj.state not in (Visit.State.NOTIFIED, Visit.State.REPORTED):
             return "—"
-        submitted = Assignment.objects.filter(
-            evaluation=obj.evaluation_id, state=Assignment.State.SUBMITTED,
-            evaluator__expert__invitations__visit=obj,
-            evaluator__expert__invitations__state=Seat.CONFIRMED).count()
-        return f"{submitted} / {obj.n_confirmed}"
+        return f"{obj.n_scored} / {obj.n_confirmed}"
 
     @admin.display(description="评价报告")
     def report_state(self, obj):
