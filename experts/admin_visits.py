@@ -283,7 +283,7 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
         today = timezone.localdate()
         try:
             month = dt.date(int(request.GET.get("y", today.year)), int(request.GET.get("m", today.month)), 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             month = today.replace(day=1)
         last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
         month_visits = list(Visit.objects.exclude(state=Visit.State.CANCELLED)

@@ -90,8 +90,13 @@ def report(request, pk):
                     messages.success(request, "报告已保存。")
                 return redirect("experts:report", pk=visit.pk)
             if action == "reopen":
-                reports.report_reopen(visit_id=visit.pk, reason=request.POST.get("reason", "")[:500], by=request.user)
-                messages.success(request, "报告已撤回修改，已有签字作废，修改后需重新签字。")
+                try:
+                    reports.report_reopen(visit_id=visit.pk, reason=request.POST.get("reason", "")[:500],
+                                          by=request.user)
+                except ExpertsError as exc:
+                    messages.error(request, str(exc))  # the form is folded away: say it at the top
+                else:
+                    messages.success(request, "报告已撤回修改，已有签字作废，修改后需重新签字。")
                 return redirect("experts:report", pk=visit.pk)
             if action == "sign" and sign_form.is_valid():
                 reports.report_sign(visit_id=visit.pk, by=request.user, **sign_form.cleaned_data)

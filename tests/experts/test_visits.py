@@ -363,3 +363,30 @@ def test_the_experts_are_reminded_the_working_day_before_and_a_visit_can_be_call
     assert not other.invitations.filter(state__in=Invitation.OPEN_STATES + (Invitation.State.RESERVE,)).exists()
     assert not Assignment.objects.filter(evaluation=other.evaluation).exclude(state="recused").exists()
     v.planned(other.evaluation, by=staff)  # a new plan for the same evaluation is allowed once cancelled
+
+
+def test_hostile_or_mistaken_posts_get_a_message_never_an_error(client):
+    staff = office()
+    v.trained_pool()
+    visit = v.notified(by=staff)
+    v.score_all(visit)
+    report = v.circulated(visit)
+    member = v.seated(visit)[2]
+    client.force_login(member.expert.user)
+    url = reverse("experts:report", args=[visit.pk])
+    assert client.post(url, {"action": "sign"}).status_code == 422  # no hash: nothing signed
+    response = client.post(url, {"action": "reopen", "reason": "想改"}, follow=True)  # not the head
+    assert "只有专家组组长" in response.content.decode()
+    assert GroupReport.objects.get(pk=report.pk).state == GroupReport.State.SIGNING
+    response = client.post(url, {"action": "sign", "content_hash": "x" * 64})
+    assert response.status_code == 422 and "请重新阅读后签字" in response.content.decode()
+    assignment = _assignment(visit, member)
+    for junk in ("NaN", "1e999999999", "-0.5", "十分"):
+        page = client.post(reverse("experts:assignment", args=[assignment.pk]),
+                           {f"score{report.item_scores[0]['id']}": junk, "action": "save"})
+        assert page.status_code == 422 and "评分" in page.content.decode(), junk
+    client.force_login(staff)
+    for query in ("y=10000000000000000000000&m=1", "y=2026&m=13", "y=abc"):
+        assert client.get(reverse("admin:experts_visit_calendar") + "?" + query).status_code == 200
+    page = client.get(reverse("admin:experts_visit_calendar") + f"?y={visit.first_day.year}&m={visit.first_day.month}")
+    assert visit.evaluation.member.name in page.content.decode()
