@@ -287,4 +287,5 @@ class ConflictAdmin(admin.ModelAdmin):
                                         **{f: form.cleaned_data[f] for f in self.fields if f != "expert"})
         obj.pk = created.pk
 
-from . import admin_visits  # noqa: E402,F401  (the on-site review's pages register themselves)
+# The on-site review's and the committees' pages register themselves.
+from . import admin_committees, admin_visits  # noqa: E402,F401

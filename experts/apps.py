@@ -11,7 +11,8 @@ class ExpertsConfig(AppConfig):
             "experts.view_expertfile", "experts.view_conflict", "experts.add_conflict",
             "experts.view_visit", "experts.add_visit", "experts.draw_visit", "experts.view_invitation",
             "experts.view_challenge", "experts.decide_challenge", "experts.view_groupreport",
-            "experts.view_reportsignature",
+            "experts.view_reportsignature", "experts.view_committee", "experts.view_committeemember",
+            "experts.manage_committee",
         ] + [f"experts.{action}_{model}" for model in ("trainingsession", "trainingrecord")
              for action in ("view", "add", "change")],
     }

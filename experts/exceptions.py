@@ -28,3 +28,8 @@ class VisitRuleBroken(ExpertsError):
 
 class ReportRuleBroken(ExpertsError):
     """A step of the group report refused (scores missing, not the head, an outdated version)."""
+
+
+class CommitteeRuleBroken(ExpertsError):
+    """A change to a committee its rules refuse (a size outside the regulation's range, a
+    capability committee member who is not an appointed expert, a second chair)."""

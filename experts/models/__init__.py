@@ -1,5 +1,7 @@
-"""The experts app's data, by concern: the pool (experts, terms, training, conflicts) and the
-on-site review (visits, their auditable draws, invitations, challenges, the group report)."""
+"""The experts app's data, by concern: the pool (experts, terms, training, conflicts), the
+on-site review (visits, their auditable draws, invitations, challenges, the group report) and
+the committees (members, chair and secretary)."""
+from .committees import Committee, CommitteeMember
 from .pool import (
     PROVINCES,
     Appointment,
@@ -16,7 +18,7 @@ from .pool import (
 from .visits import Challenge, GroupReport, Invitation, ReportSignature, Visit
 
 __all__ = [
-    "PROVINCES", "Appointment", "Challenge", "Conflict", "Evaluator", "Expert", "ExpertFile", "GroupReport",
+    "PROVINCES", "Appointment", "Challenge", "Committee", "CommitteeMember", "Conflict", "Evaluator", "Expert", "ExpertFile", "GroupReport",
     "Invitation", "ReportSignature", "Specialty", "Title", "TrainingRecord", "TrainingSession", "Visit",
     "consent_validator",
 ]
