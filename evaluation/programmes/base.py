@@ -44,12 +44,38 @@ class Clock:
     on_expiry: str = ESCALATE
 
 
+SEND_BACK = "send_back"  # the decision when no option has a majority of the ballots cast
+
+
 @dataclass(frozen=True)
 class CommitteeRule:
+    """When a committee may decide on a case, and how its ballots decide it.
+
+    Quorum counts distinct members present and eligible (not recused): at least
+    ``min_present`` and, if ``odd``, an odd number (credit, 001 §9); with
+    ``majority_of_committee``, more than half of the committee's current members (capability;
+    the seed is silent, this is the portal's rule). A decision needs more than half of the
+    ballots cast; anything else, a tie included, sends the case back (known in advance)."""
+
     min_present: int
     odd: bool
     max_meetings: int
     description: str
+    majority_of_committee: bool = False
+
+    def quorum_refusal(self, *, present: int, committee_size: int = 0) -> str:
+        """Why ``present`` distinct eligible members cannot decide (empty: they can)."""
+        if present < self.min_present or (self.odd and present % 2 == 0):
+            return f"出席且无须回避的委员应不少于 {self.min_present} 人{'且为单数' if self.odd else ''}（当前 {present} 人）。"
+        if self.majority_of_committee and present * 2 <= committee_size:
+            return f"出席且无须回避的委员应超过委员会现任委员（{committee_size} 人）的半数（当前 {present} 人）。"
+        return ""
+
+    @staticmethod
+    def decision(ballots: dict[str, int]) -> str:
+        """The option holding more than half of the ballots cast, else SEND_BACK."""
+        cast = sum(ballots.values())
+        return next((option for option, n in ballots.items() if n * 2 > cast), SEND_BACK)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class CapabilityRules(ProgrammeRules):
     def __init__(self):
         super().__init__(
             kind="capability", graph=GRAPH, clocks=CLOCKS, steps=STEPS,
-            committee=CommitteeRule(min_present=0, odd=False, max_meetings=2,
+            committee=CommitteeRule(min_present=1, odd=False, max_meetings=2, majority_of_committee=True,
                                     description="评价委员会：出席且无利益冲突的委员须超过委员会总人数的一半（办法未规定，本系统规则）。"),
             certificate_prefix="NL", certificate_template="evaluation/certificate_pdf.html",
             plaque_template="evaluation/plaque_pdf.html",

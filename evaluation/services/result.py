@@ -30,13 +30,20 @@ def evaluation_record_meeting(*, evaluation_id: int, held_on: dt.date, attendees
                               minutes: str, by) -> CommitteeMeeting:
     """A committee meeting decides by the programme's committee rule (credit: ≥5 attending,
     an odd number; at most two per evaluation): public notice (7 working days) or back."""
-    attendees = [a.strip() for a in attendees if a.strip()]
+    # One person counts once however often the name is typed (spaces and case aside).
+    distinct: dict[str, str] = {}
+    for attendee in attendees:
+        name = " ".join(attendee.split())
+        if name:
+            distinct.setdefault(name.casefold(), name)
+    attendees = list(distinct.values())
     recorded = {}
 
     def decide(evaluation):
+        refusal = evaluation.rules.committee.quorum_refusal(present=len(attendees))
+        if refusal:
+            raise CommitteeRuleBroken(refusal)
         rule = evaluation.rules.committee
-        if len(attendees) < rule.min_present or (rule.odd and len(attendees) % 2 == 0):
-            raise CommitteeRuleBroken(f"出席委员应不少于 {rule.min_present} 人且为单数（当前 {len(attendees)} 人）。")
         if evaluation.meetings.count() >= rule.max_meetings:
             raise CommitteeRuleBroken(f"每个参评机构的评审会议不得超过 {rule.max_meetings} 次。")
         recorded["meeting"] = CommitteeMeeting.objects.create(

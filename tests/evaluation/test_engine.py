@@ -398,3 +398,16 @@ def test_the_credit_programme_ships_its_four_blank_forms_with_headings_and_field
     assert "五个工作日" in texts["国家行业评价确认书"]
     client.force_login(UnitMemberFactory().user)
     assert client.get(file_url(programme.documents.first(), "template")).status_code == 200
+
+
+def test_five_copies_of_one_name_are_one_attendee():
+    evaluation = h.in_committee()
+    with pytest.raises(CommitteeRuleBroken, match="当前 1 人"):
+        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(),
+                                           attendees=["委员甲", " 委员甲", "委员甲 ", "委员甲", "委员甲"],
+                                           decision="approve", minutes="", by=h.office())
+    with pytest.raises(CommitteeRuleBroken, match="当前 4 人"):  # Li Ming and li  ming are one person
+        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(),
+                                           attendees=["Li Ming", "li  ming", "委员乙", "委员丙", "委员丁"],
+                                           decision="approve", minutes="", by=h.office())
+    assert not evaluation.meetings.exists()

@@ -208,3 +208,22 @@ def test_the_star_level_is_capped_by_the_credit_grade(credit_grade, score, stars
     evaluation = _evaluation("capability", S.COMMITTEE)
     evaluation.member = member
     assert rules_for("capability").result_for(evaluation, Decimal(score)) == stars
+
+
+@pytest.mark.parametrize(("kind", "present", "size", "refused"), [
+    ("credit", 4, 0, True), ("credit", 5, 0, False), ("credit", 6, 0, True), ("credit", 7, 0, False),
+    ("capability", 5, 11, True), ("capability", 6, 11, False), ("capability", 5, 10, True), ("capability", 6, 10, False),
+])
+def test_quorum_counts_present_eligible_members_by_each_programmes_rule(kind, present, size, refused):
+    assert bool(rules_for(kind).committee.quorum_refusal(present=present, committee_size=size)) == refused
+
+
+@pytest.mark.parametrize(("ballots", "decision"), [
+    ({"approve": 3, "send_back": 2}, "approve"),
+    ({"approve": 2, "send_back": 2}, "send_back"),  # a tie sends the case back
+    ({"4星": 3, "5星": 3}, "send_back"),
+    ({"3星": 2, "4星": 2, "5星": 1}, "send_back"),  # no option has more than half
+    ({"5星": 4, "4星": 3}, "5星"),
+])
+def test_a_decision_needs_more_than_half_of_the_ballots_cast(ballots, decision):
+    assert rules_for("capability").committee.decision(ballots) == decision
