@@ -67,6 +67,7 @@ def notification_send(
     in-site message, if one was written. Email and SMS go out after the surrounding
     transaction commits.
     """
+    context = {"url": url, **context}  # every text may link to the page the message is about
     channels = set(channels)
     unknown = channels - set(ALL_CHANNELS)
     if unknown:

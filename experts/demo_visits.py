@@ -109,6 +109,6 @@ def _score(evaluation, member, items, *, submit: bool, partial: bool) -> None:
             continue
         share = 70 + int(hashlib.sha256(f"{member.pk}:{item.pk}".encode()).hexdigest(), 16) % 29
         points = (item.max_points or Decimal(0)) * share / 100
-        scores[item.pk] = (points.quantize(Decimal("0.5"), rounding=ROUND_HALF_UP), "")
+        scores[item.pk] = ((points * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2, "")  # half points
     evaluation_services.assignment_save_scores(assignment_id=assignment.pk, scores=scores,
                                                comment="现场核查与材料相符。", submit=submit, by=member.expert.user)

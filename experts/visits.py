@@ -65,7 +65,7 @@ def tell_expert(invitation: Invitation, template: str, url: str | None = None, *
     user, visit = invitation.expert.user, invitation.visit
     url = url or _visit_url(visit)
     transaction.on_commit(lambda: notification_send(template=template, user=user, url=url, context={
-        "visit": visit, "invitation": invitation, "url": url, **context}))
+        "visit": visit, "invitation": invitation, **context}))
 
 
 def _tell_office(visit: Visit, template: str, **context) -> None:
@@ -74,9 +74,7 @@ def _tell_office(visit: Visit, template: str, **context) -> None:
 
 
 def _tell_institution(visit: Visit, template: str, **context) -> None:
-    user, url = visit.evaluation.member.user, visit.evaluation.get_absolute_url()
-    transaction.on_commit(lambda: notification_send(template=template, user=user, url=url, context={
-        "visit": visit, "url": url, **context}))
+    evaluation_services.tell_member(visit.evaluation, template, visit=visit, **context)
 
 
 def _reply_by(today: dt.date) -> dt.date:

@@ -150,13 +150,21 @@ class Visit(ConcurrentTransitionMixin, models.Model):
         """Called off before the notice (new dates need a new draw); the record stays."""
         self.cancel_reason = reason
 
+    @property
+    def under_way(self) -> bool:
+        """Notified (scoring, the report) or done: the group's report page is open."""
+        return self.state in (self.State.NOTIFIED, self.State.REPORTED)
+
+    def has_member(self, user) -> bool:
+        """Whether ``user`` holds a confirmed seat in this visit's group."""
+        return user.is_authenticated and self.invitations.filter(
+            expert__user=user, state=Invitation.State.CONFIRMED).exists()
+
     def can_view_file(self, user, field_name) -> bool:
         if user.has_perm("experts.view_visit"):
             return True
-        if not user.is_authenticated:
-            return False
-        return (user.pk == self.evaluation.member.user_id and self.notified_at is not None) or \
-            self.invitations.filter(expert__user=user, state=Invitation.State.CONFIRMED).exists()
+        institution = user.is_authenticated and user.pk == self.evaluation.member.user_id
+        return (institution and self.notified_at is not None) or self.has_member(user)
 
     def download_name(self, field_name) -> str:
         return f"现场评价通知-{self.evaluation.member.name}.pdf"
@@ -345,10 +353,7 @@ class GroupReport(ConcurrentTransitionMixin, models.Model):
         self.signed_at = at
 
     def can_view_file(self, user, field_name) -> bool:
-        if user.has_perm("experts.view_groupreport"):
-            return True
-        return user.is_authenticated and self.visit.invitations.filter(
-            expert__user=user, state=Invitation.State.CONFIRMED).exists()
+        return user.has_perm("experts.view_groupreport") or self.visit.has_member(user)
 
     def download_name(self, field_name) -> str:
         return f"现场评价报告-{self.visit.evaluation.member.name}.pdf"

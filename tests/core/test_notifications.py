@@ -161,3 +161,13 @@ def test_inbox_costs_the_same_queries_for_many_messages(client, user, django_ass
     with django_assert_max_num_queries(8):
         response = client.get(reverse("core:inbox"))
     assert response.status_code == 200
+
+
+def test_a_text_can_link_to_the_page_the_message_is_about(user, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    evaluation = SimpleNamespace(member=SimpleNamespace(name="某某口腔门诊部"))
+    with django_capture_on_commit_callbacks(execute=True):
+        message = notification_send(template="evaluation_ready_for_committee", user=user, url="/admin/x/1/",
+                                    context={"evaluation": evaluation, "total": "82.00"})
+    assert "/admin/x/1/" in message.body
