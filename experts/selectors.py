@@ -213,3 +213,11 @@ def invitations_of(*, expert: Expert) -> list[Invitation]:
     return list(Invitation.objects.filter(expert=expert, state__in=Invitation.OPEN_STATES)
                 .exclude(visit__state__in=[Visit.State.CANCELLED, Visit.State.REPORTED])
                 .select_related("visit__evaluation__member").order_by("visit__first_day", "pk"))
+
+
+def sees_group_scores(visit: Visit, seat: Invitation) -> bool:
+    """The head sees the group's scores at once; a member only after submitting their own."""
+    if seat.role == Invitation.Role.HEAD:
+        return True
+    return Assignment.objects.filter(evaluation=visit.evaluation_id, evaluator=seat.expert.user_id,
+                                     state=Assignment.State.SUBMITTED).exists()

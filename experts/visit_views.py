@@ -15,7 +15,7 @@ from . import reports, visits
 from .exceptions import ExpertsError
 from .forms import ChallengeForm, DeclineForm, ReportForm, SignForm
 from .models import GroupReport, Invitation, Visit
-from .selectors import group_of, membership_of, score_spread
+from .selectors import group_of, membership_of, score_spread, sees_group_scores
 
 
 @login_required
@@ -104,8 +104,6 @@ def report(request, pk):
                 return redirect("experts:report", pk=visit.pk)
         except ExpertsError as exc:
             (sign_form if action == "sign" else form).add_error(None, str(exc))
-    mine = Assignment.objects.filter(evaluation=visit.evaluation_id, evaluator=request.user).first()
-    may_see_scores = is_head or (mine is not None and mine.state == Assignment.State.SUBMITTED)
     signatures = list(report.signatures.select_related("expert").order_by("signed_at")) if report else []
     live = {s.expert_id: s for s in signatures if s.voided_at is None}
     group = group_of(visit)
@@ -113,7 +111,7 @@ def report(request, pk):
         member.signature = live.get(member.expert_id)
     return render(request, "experts/report.html", {
         "visit": visit, "seat": seat, "is_head": is_head, "report": report, "form": form, "sign_form": sign_form,
-        "spread": score_spread(visit) if may_see_scores else None, "group": group,
+        "spread": score_spread(visit) if sees_group_scores(visit, seat) else None, "group": group,
         "voided": [s for s in signatures if s.voided_at is not None],
         "editable": is_head and visit.state == Visit.State.NOTIFIED and (
             report is None or report.is_open),
