@@ -18,14 +18,12 @@ from .admin_forms import (
     ExtendForm,
     FinalReportForm,
     InitialResultForm,
-    MeetingForm,
     ReturnForm,
 )
 from .application_form import section
 from .exceptions import EvaluationError
 from .models import (
     Appeal,
-    CommitteeMeeting,
     Criterion,
     Deadline,
     Evaluation,
@@ -167,11 +165,6 @@ class AppealInline(ReadOnlyInline):
     fields = ("reasons", "submitted_at", "answer", "answered_at", "answered_by")
 
 
-class MeetingInline(ReadOnlyInline):
-    model = CommitteeMeeting
-    fields = ("held_on", "attendees", "decision", "minutes", "recorded_by")
-
-
 class ObjectionInline(ReadOnlyInline):
     model = Objection
     fields = ("name", "contact", "text", "submitted_at", "decision", "decision_reason", "decided_by", "decided_at")
@@ -208,7 +201,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
                        "extension_reason", "notice_status", "final_report_link", "revoke_reason", "assign_link",
                        "acceptance_notice_link", "application_form_shown")
     fields = readonly_fields
-    inlines = [SubmittedDocumentInline, ProvincialReviewInline, DeadlineInline, AppealInline, MeetingInline,
+    inlines = [SubmittedDocumentInline, ProvincialReviewInline, DeadlineInline, AppealInline,
                ObjectionInline, SupersededFileInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
@@ -223,8 +216,6 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
                         form_class=InitialResultForm),
         AdminTransition("answer", "答复复议", services.evaluation_answer_appeal, PERM, can("answer_appeal"),
                         form_class=AnswerAppealForm),
-        AdminTransition("meeting", "记录评审会议", services.evaluation_record_meeting, PERM, can("committee_approve"),
-                        form_class=MeetingForm),
         AdminTransition("final_report", "上传最终评价报告", services.evaluation_upload_final_report, PERM,
                         lambda e: e.is_current_result, form_class=FinalReportForm),
         AdminTransition("extend", "延期", services.evaluation_extend, PERM, can("extend"), form_class=ExtendForm),

@@ -1,7 +1,7 @@
 """Forms behind the evaluation office's admin buttons (each feeds one service)."""
 from django import forms
 
-from .models import CommitteeMeeting, GradeBand, report_validator
+from .models import GradeBand, report_validator
 
 
 class OfficeForm(forms.Form):
@@ -19,16 +19,6 @@ class AnswerAppealForm(OfficeForm):
     answer = forms.CharField(label="复议答复", widget=forms.Textarea(attrs={"rows": 5, "cols": 60}))
     revised_report = forms.FileField(label="修订后的评价报告（可选，仅可修订一次）", required=False,
                                      validators=[report_validator])
-
-
-class MeetingForm(OfficeForm):
-    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
-    attendees = forms.CharField(label="出席委员（每行一位）", widget=forms.Textarea(attrs={"rows": 7, "cols": 40}))
-    decision = forms.ChoiceField(label="决定", choices=CommitteeMeeting.Decision.choices)
-    minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), required=False)
-
-    def clean_attendees(self):
-        return [line.strip() for line in self.cleaned_data["attendees"].splitlines() if line.strip()]
 
 
 class DowngradeForm(OfficeForm):

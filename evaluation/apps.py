@@ -13,7 +13,7 @@ class EvaluationConfig(AppConfig):
         ] + [
             "evaluation.view_evaluation", "evaluation.change_evaluation", "evaluation.view_submitteddocument",
             "evaluation.change_submitteddocument", "evaluation.view_deadline", "evaluation.view_appeal",
-            "evaluation.view_committeemeeting", "evaluation.view_objection", "evaluation.change_objection",
+            "evaluation.view_objection", "evaluation.change_objection",
             "evaluation.view_assignment", "evaluation.add_assignment", "evaluation.view_answer",
             "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
             "evaluation.view_evidence", "evaluation.view_provincialreview", "evaluation.change_provincialreview",

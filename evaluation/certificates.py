@@ -1,4 +1,4 @@
-"""The credit certificate and plaque (铭牌) PDFs, each with a QR code to the public check."""
+"""Each programme's certificate and plaque PDFs (its templates), each with a QR code to the public check."""
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +20,8 @@ def certificates_generate(*, evaluation_id: int) -> str:
             "member", "programme").get(pk=evaluation_id)
         if evaluation.certificate and evaluation.plaque:
             return evaluation.certificate_no
-        context = {"evaluation": evaluation, "qr": qr_svg(check_url(evaluation.certificate_no))}
+        context = {"evaluation": evaluation, "qr": qr_svg(check_url(evaluation.certificate_no)),
+                   **evaluation.rules.certificate_context(evaluation)}
         evaluation.certificate.save(f"{evaluation.certificate_no}.pdf",
                                     ContentFile(render_pdf(evaluation.rules.certificate_template, context)), save=False)
         evaluation.plaque.save(f"{evaluation.certificate_no}-plaque.pdf",

@@ -154,9 +154,8 @@ def _drive(programme, member, target, office, evaluators, pdf):
     deadlines.act_on_deadline(deadline_id=e.deadlines.get(kind="appeal_window").pk, now=timezone.now())
     if target == "committee":
         return
-    services.evaluation_record_meeting(evaluation_id=e.pk, held_on=timezone.localdate(), minutes="同意评价结果。",
-                                       attendees=["张委员", "王委员", "李委员", "赵委员", "陈委员"],
-                                       decision="approve", by=office)
+    services.evaluation_committee_decide(evaluation_id=e.pk, option="approve", by=office,
+                                         record="评价领导小组会议通过（系统上线前的会议，演示数据）")
     if target == "public_notice":
         return
     e.refresh_from_db()

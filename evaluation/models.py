@@ -2,7 +2,7 @@
 
 Shared: Programme (regulation, document templates, fee schedule), Evaluation (the state
 machine), SubmittedDocument (every version kept), Deadline (stored working-day timers),
-Appeal, CommitteeMeeting, Objection, Criterion (the standard) and CriterionScore. Credit-only: the
+Appeal, Objection, Criterion (the standard) and CriterionScore. Credit-only: the
 self-assessment Options on criteria,
 the institution's Answers, and GradeBand (score → grade).
 """
@@ -210,6 +210,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         PUBLISHED = "published", "已发布"
         EXPIRED = "expired", "已过期"
         REVOKED = "revoked", "已撤销"
+        UNRATED = "unrated", "未获星级"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="evaluations",
                                   verbose_name="评价项目")
@@ -254,7 +255,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
             # One evaluation in progress per member and programme (a published result may be
             # renewed alongside it; closed ones are history). evaluation_start also locks the member.
             models.UniqueConstraint(fields=["member", "programme"],
-                                    condition=~models.Q(state__in=["rejected", "published", "expired", "revoked"]),
+                                    condition=~models.Q(state__in=["rejected", "published", "expired", "revoked", "unrated"]),
                                     name="evaluation_one_open_per_programme"),
         ]
 
@@ -271,7 +272,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return min(running, key=lambda d: d.due_on, default=None)
 
     # Evaluations that no longer count: refused, or a result that lapsed or was withdrawn.
-    CLOSED_STATES = (State.REJECTED, State.EXPIRED, State.REVOKED)
+    CLOSED_STATES = (State.REJECTED, State.EXPIRED, State.REVOKED, State.UNRATED)
 
     # --- the programme ---------------------------------------------------------------------
 
@@ -296,6 +297,11 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
 
     def progress(self) -> list[tuple[str, str]]:
         return self.rules.progress(self.state)
+
+    @property
+    def result_label(self) -> str:
+        """The result as the public reads it (a grade; stars for a star rating)."""
+        return self.rules.result_label(self.grade)
 
     @property
     def online_form(self):
@@ -386,8 +392,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(**_step("send_to_committee"))
-    def send_to_committee(self, *, by=None, description=None):
-        """Every expert scored and every member signed the group report."""
+    def send_to_committee(self, *, score, by=None, description=None):
+        """Every expert scored and every member signed the group report (its total, out of 100)."""
+        self.score = score
 
     @fsm_log_by
     @fsm_log_description
@@ -418,13 +425,19 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     @fsm_log_description
     @transition(**_step("committee_approve"))
     def committee_approve(self, *, by=None, description=None):
-        self.meetings_held += 1
+        """The committee approved the result: public notice."""
 
     @fsm_log_by
     @fsm_log_description
     @transition(**_step("committee_send_back"))
     def committee_send_back(self, *, by=None, description=None):
-        self.meetings_held += 1
+        """The committee sent the case back (credit: to the evaluators; capability: to the group)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(**_step("conclude_unrated"))
+    def conclude_unrated(self, *, by=None, description=None):
+        """No star level, and the appeal is over: the evaluation ends without public notice."""
 
     @fsm_log_by
     @fsm_log_description
@@ -500,9 +513,10 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def can_view_file(self, user, field_name) -> bool:
         if user.pk == self.member.user_id or user.has_perm("evaluation.view_evaluation"):
             return field_name != "final_report" or self.state == self.State.PUBLISHED or user.is_staff
+        from .readers import may_read
         from .selectors import is_assigned_evaluator
 
-        return is_assigned_evaluator(user=user, evaluation=self)
+        return is_assigned_evaluator(user=user, evaluation=self) or (field_name == "report" and may_read(user, self))
 
     def download_name(self, field_name) -> str:
         names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告",
@@ -667,30 +681,6 @@ class Appeal(models.Model):
 
     def download_name(self, field_name) -> str:
         return self.attachment_name
-
-
-class CommitteeMeeting(models.Model):
-    class Decision(models.TextChoices):
-        APPROVE = "approve", "同意评价结果，进入公示"
-        SEND_BACK = "send_back", "退回重新评价"
-
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="meetings")
-    held_on = models.DateField("会议日期")
-    attendees = models.TextField("出席委员", help_text="每行一位。")
-    decision = models.CharField("决定", max_length=10, choices=Decision.choices)
-    minutes = models.TextField("会议记录", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = "评审会议"
-        verbose_name_plural = "评审会议"
-        ordering = ["held_on", "id"]
-
-    def __str__(self):
-        return f"{self.evaluation} {self.held_on:%Y-%m-%d}"
-
-    def attendee_list(self) -> list[str]:
-        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
 
 
 class Objection(models.Model):

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -37,13 +37,38 @@ def under_notice() -> QuerySet[Evaluation]:
 
 
 def registry(*, query: str = "") -> QuerySet[Evaluation]:
-    """Published results, and expired or revoked ones marked as no longer valid."""
+    """Published results, and expired or revoked ones marked as no longer valid; each with the
+    institution's credit grade valid today (shown beside the stars)."""
+    credit = Evaluation.objects.filter(member=OuterRef("member"), programme__kind="credit",
+                                       state=Evaluation.State.PUBLISHED,
+                                       valid_until__gte=timezone.localdate()).order_by("-published_at")
     results = (Evaluation.objects.filter(state__in=[Evaluation.State.PUBLISHED, Evaluation.State.EXPIRED,
                                                     Evaluation.State.REVOKED], certificate_no__isnull=False)
+               .annotate(credit_grade=Subquery(credit.values("grade")[:1]))
                .select_related("member", "programme").order_by("-published_at"))
     if query:
         results = results.filter(Q(member__name__icontains=query) | Q(certificate_no=query.upper()))
     return results
+
+
+def brand_list() -> QuerySet[Evaluation]:
+    """Five-star institutions with a valid result: recommended for the industry's brand-value
+    list (004 §3)."""
+    return (Evaluation.objects.filter(programme__kind="capability", state=Evaluation.State.PUBLISHED, grade="5星",
+                                      valid_until__gte=timezone.localdate())
+            .select_related("member").order_by("-published_at"))
+
+
+def result_changes(limit: int = 20) -> list:
+    """Published downgrades and revocations, newest first, with the reason as recorded (the
+    office writes it for publication, 004 §23)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django_fsm_log.models import StateLog
+
+    logs = list(StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Evaluation),
+                                        transition__in=["downgrade", "revoke"]).order_by("-timestamp")[:limit])
+    evaluations = Evaluation.objects.select_related("member", "programme").in_bulk([int(x.object_id) for x in logs])
+    return [(log, evaluations[int(log.object_id)]) for log in logs if int(log.object_id) in evaluations]
 
 
 def certificate_lookup(number: str):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/objection/", views.objection, name="objection"),
     path("registry/", views.registry, name="registry"),
+    path("brand-list/", views.brand_list, name="brand_list"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/documents/", views.documents, name="documents"),
     path("<int:pk>/form/", views.application_form, name="form"),

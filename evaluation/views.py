@@ -347,4 +347,10 @@ def registry(request):
     """Public result registry and certificate check (the certificate's QR code opens this)."""
     query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]
     page = Paginator(selectors.registry(query=query), 30).get_page(request.GET.get("page"))
-    return render(request, "evaluation/registry.html", {"page": page, "query": query})
+    return render(request, "evaluation/registry.html", {
+        "page": page, "query": query, "changes": selectors.result_changes() if not query else []})
+
+
+def brand_list(request):
+    """医疗机构行业品牌价值榜（推荐）: the five-star institutions (004 §3)."""
+    return render(request, "evaluation/brand_list.html", {"results": selectors.brand_list()})

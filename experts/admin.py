@@ -288,4 +288,4 @@ class ConflictAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
 # The on-site review's and the committees' pages register themselves.
-from . import admin_committees, admin_visits  # noqa: E402,F401
+from . import admin_committees, admin_meetings, admin_visits  # noqa: E402,F401

@@ -12,7 +12,8 @@ class ExpertsConfig(AppConfig):
             "experts.view_visit", "experts.add_visit", "experts.draw_visit", "experts.view_invitation",
             "experts.view_challenge", "experts.decide_challenge", "experts.view_groupreport",
             "experts.view_reportsignature", "experts.view_committee", "experts.view_committeemember",
-            "experts.manage_committee",
+            "experts.manage_committee", "experts.view_meeting", "experts.add_meeting", "experts.run_meeting", "experts.view_agendaitem",
+            "experts.view_writtendecision", "experts.add_writtendecision",
         ] + [f"experts.{action}_{model}" for model in ("trainingsession", "trainingrecord")
              for action in ("view", "add", "change")],
     }
@@ -21,8 +22,10 @@ class ExpertsConfig(AppConfig):
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
         from evaluation.panels import register_panel
+        from evaluation.readers import register_reader
 
-        from .models import Appointment, Expert, ExpertFile, GroupReport, Visit
+        from .meeting_selectors import sits_on_agenda
+        from .models import Appointment, Expert, ExpertFile, GroupReport, Meeting, Visit, WrittenDecision
         from .panels import visit_panel
         from .selectors import letter_lookup
 
@@ -31,5 +34,8 @@ class ExpertsConfig(AppConfig):
         register_downloadable(ExpertFile, ["file"])
         register_downloadable(Visit, ["notice"])
         register_downloadable(GroupReport, ["pdf"])
+        register_downloadable(Meeting, ["minutes_pdf"])
+        register_downloadable(WrittenDecision, ["document"])
+        register_reader(lambda user, evaluation: sits_on_agenda(user, evaluation))
         register_panel(visit_panel)
         register_certificate_lookup(letter_lookup)

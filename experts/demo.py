@@ -15,7 +15,7 @@ from core.identifiers import id_number_check_char
 from core.pdf import render_pdf
 from membership.models import Member
 
-from . import demo_committees, demo_visits, pool
+from . import demo_committees, demo_meetings, demo_visits, pool
 from .models import Expert, Specialty, TrainingSession
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
@@ -35,7 +35,8 @@ def seed() -> list[DemoLogin]:
     if not Expert.objects.exists():
         _pool(office)
     demo_committees.seed(office)
-    return _logins() + demo_visits.seed(office)
+    logins = _logins() + demo_visits.seed(office)
+    return logins + demo_meetings.seed(office)
 
 
 def _pool(office) -> None:

@@ -33,3 +33,8 @@ class ReportRuleBroken(ExpertsError):
 class CommitteeRuleBroken(ExpertsError):
     """A change to a committee its rules refuse (a size outside the regulation's range, a
     capability committee member who is not an appointed expert, a second chair)."""
+
+
+class MeetingRuleBroken(ExpertsError):
+    """A step of a committee meeting its rules refuse (a case not ready or met on twice, a
+    vote outside the meeting's voting, no quorum, a second ballot, minutes signed by others)."""

@@ -27,3 +27,12 @@ def generate_group_report(report_id: int) -> int:
     from . import reports
 
     return reports.report_pdf_render(report_id=report_id).pk
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX,
+             max_retries=settings.TASK_MAX_RETRIES)
+def generate_minutes(meeting_id: int) -> int:
+    """Render the signed minutes PDF (idempotent)."""
+    from . import meetings
+
+    return meetings.minutes_pdf_render(meeting_id=meeting_id).pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, visit_views
+from . import meeting_views, views, visit_views
 
 app_name = "experts"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("visits/<int:pk>/", visit_views.visit, name="visit"),
     path("visits/<int:pk>/report/", visit_views.report, name="report"),
     path("visits/<int:pk>/challenge/", visit_views.challenge, name="challenge"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/receipt/", meeting_views.receipt, name="receipt"),
 ]

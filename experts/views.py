@@ -19,6 +19,7 @@ from evaluation.selectors import assignments_of, scoring_sheet
 from . import pool, selectors
 from .exceptions import ExpertsError
 from .forms import ConflictForm, ExpertApplicationForm
+from .meeting_selectors import meetings_of
 from .models import Invitation
 
 # An anonymous application creates an account and uploads a file: a few per address and hour.
@@ -63,7 +64,9 @@ def workbench(request):
     if not request.user.is_authenticated:
         return render(request, "experts/landing.html")
     expert = getattr(request.user, "expert", None)
-    if not hasattr(request.user, "evaluator") and expert is None:
+    meetings = list(meetings_of(request.user)[:5])
+    if (not hasattr(request.user, "evaluator") and expert is None
+            and not request.user.committee_seats.filter(until__isnull=True).exists()):
         return redirect("experts:apply")
     conflict_form = ConflictForm(request.POST or None) if expert is not None else None
     if request.method == "POST" and conflict_form is not None and conflict_form.is_valid():
@@ -86,7 +89,7 @@ def workbench(request):
         "recent_messages": inbox_messages(user=request.user)[:5],
         "invitations": selectors.invitations_of(expert=expert) if expert is not None else [],
         "can_reapply": expert is not None and can_proceed(expert.resubmit),
-        "conflict_form": conflict_form,
+        "conflict_form": conflict_form, "meetings": meetings,
     })
 
 

@@ -11,6 +11,7 @@ AWAITING_PAYMENT, SELF_ASSESSMENT, UNDER_REVIEW, SUPPLEMENT = ("awaiting_payment
 EVIDENCE, EXPERT_REVIEW, ON_SITE = "evidence", "expert_review", "on_site"
 INITIAL_RESULT, APPEALED, COMMITTEE, PUBLIC_NOTICE = "initial_result", "appealed", "committee", "public_notice"
 PUBLISHED, EXPIRED, REVOKED = "published", "expired", "revoked"
+UNRATED = "unrated"  # capability: no star level was given (final once the appeal is over)
 
 # What a clock does when it runs out (the scanner calls the matching service).
 ESCALATE = "escalate"  # tell the office: its own deadline passed
@@ -136,6 +137,26 @@ class ProgrammeRules(ABC):
     @abstractmethod
     def result_for(self, evaluation, score: Decimal) -> str:
         """The result a score earns (a grade, a star level)."""
+
+    def committee_options(self, evaluation) -> list[tuple[str, str]]:
+        """What the committee may decide on ``evaluation`` besides sending it back (SEND_BACK
+        is always an option, and the decision when no option wins a majority)."""
+        return []
+
+    def committee_suggestion(self, evaluation) -> str:
+        """The option the record points to (shown on the agenda; members vote freely)."""
+        return ""
+
+    def passes(self, evaluation) -> bool:
+        """Whether the result goes to public notice (capability: not when no star was given)."""
+        return True
+
+    def result_label(self, grade: str) -> str:
+        return grade
+
+    def certificate_context(self, evaluation) -> dict:
+        """What the programme's certificate and plaque templates need beyond the evaluation."""
+        return {}
 
     def certificate_number(self, evaluation, today: dt.date) -> str:
         return f"{self.certificate_prefix}{today:%Y}{evaluation.pk:06d}"

@@ -33,6 +33,7 @@ from .base import (
     RETURNED,
     REVOKED,
     SUBMITTED,
+    UNRATED,
     Clock,
     CommitteeRule,
     ProgrammeRules,
@@ -51,6 +52,8 @@ GRAPH = {
     "appeal": {INITIAL_RESULT: APPEALED},
     "answer_appeal": {APPEALED: PUBLIC_NOTICE},
     "close_appeal_window": {INITIAL_RESULT: PUBLIC_NOTICE},
+    # 不予评定 is not publicly noticed: once the appeal is answered or its window closes, it ends.
+    "conclude_unrated": {INITIAL_RESULT: UNRATED, APPEALED: UNRATED},
     "uphold_objection": {PUBLIC_NOTICE: COMMITTEE},
     **AFTER_PUBLICATION,  # publish (after the notice), downgrade, extend, revoke, expire
 }
@@ -71,7 +74,7 @@ STEPS = (
     Step("评价委员会", frozenset({COMMITTEE})),
     Step("初评与复议", frozenset({INITIAL_RESULT, APPEALED})),
     Step("公示", frozenset({PUBLIC_NOTICE})),
-    Step("结果发布", frozenset({PUBLISHED, EXPIRED, REVOKED})),
+    Step("结果发布", frozenset({PUBLISHED, EXPIRED, REVOKED, UNRATED})),
 )
 
 OPERATING_YEARS = 3
@@ -79,6 +82,8 @@ OPERATING_YEARS = 3
 # 3 or 4 stars with AA or above (AA, AA+, AAA-, AAA).
 FIVE_STAR_GRADE, MIN_GRADE = "AAA", "AA"
 NOT_RATED = "不予评定"
+STAR_NAMES = {"5星": ("五星级", "标杆单位"), "4星": ("四星级", "示范单位"), "3星": ("三星级", "规范单位")}
+STAR_LABELS = {"5星": "★★★★★ 五星级", "4星": "★★★★ 四星级", "3星": "★★★ 三星级", NOT_RATED: "不予评定（未达三星）"}
 
 
 class CapabilityRules(ProgrammeRules):
@@ -87,8 +92,8 @@ class CapabilityRules(ProgrammeRules):
             kind="capability", graph=GRAPH, clocks=CLOCKS, steps=STEPS,
             committee=CommitteeRule(min_present=1, odd=False, max_meetings=2, majority_of_committee=True,
                                     description="评价委员会：出席且无利益冲突的委员须超过委员会总人数的一半（办法未规定，本系统规则）。"),
-            certificate_prefix="NL", certificate_template="evaluation/certificate_pdf.html",
-            plaque_template="evaluation/plaque_pdf.html",
+            certificate_prefix="NL", certificate_template="evaluation/star_certificate_pdf.html",
+            plaque_template="evaluation/star_plaque_pdf.html",
             documents_states=frozenset({DRAFT, RETURNED}), scoring_states=frozenset({ON_SITE}),
             assignable_states=frozenset({EXPERT_REVIEW, ON_SITE}),
             application_form=True, acceptance_notice=True,
@@ -119,6 +124,29 @@ class CapabilityRules(ProgrammeRules):
         earned = grade_for(programme=evaluation.programme, score=score)
         return min(earned, star_cap(evaluation.member, timezone.localdate()), key=_stars)
 
+    def committee_options(self, evaluation) -> list[tuple[str, str]]:
+        """The star levels the credit grade allows (004 §3), highest first, and 不予评定."""
+        cap = _stars(star_cap(evaluation.member, timezone.localdate()))
+        return [(level, STAR_LABELS[level]) for level in ("5星", "4星", "3星") if _stars(level) <= cap] + [
+            (NOT_RATED, STAR_LABELS[NOT_RATED])]
+
+    def committee_suggestion(self, evaluation) -> str:
+        """The level the group's total earns by the thresholds, within the credit cap."""
+        return self.result_for(evaluation, evaluation.score) if evaluation.score is not None else ""
+
+    def passes(self, evaluation) -> bool:
+        return evaluation.grade != NOT_RATED
+
+    def result_label(self, grade: str) -> str:
+        return STAR_LABELS.get(grade, grade)
+
+    def certificate_context(self, evaluation) -> dict:
+        """The stars and their name (§3) for the certificate and the plaque's blank (annex 2-1-3)."""
+        name = evaluation.member.name
+        kind = next((k for k in ("门诊部", "诊所") if k in name), "医院")
+        level, meaning = STAR_NAMES.get(evaluation.grade, ("", ""))
+        return {"stars": stars(evaluation.grade), "level": level, "meaning": meaning, "kind": kind}
+
 
 def valid_credit_grade(member, today: dt.date) -> str | None:
     """The member's credit grade that is valid today (published and within its validity)."""
@@ -144,6 +172,11 @@ def star_cap(member, today: dt.date) -> str:
     if grade is not None and grade_at_least(grade, MIN_GRADE):
         return "4星"
     return NOT_RATED
+
+
+def stars(level: str) -> str:
+    """★★★ for 3星 (the plaque's and the registry's mark); empty for anything else."""
+    return "★" * _stars(level)
 
 
 def _stars(level: str) -> int:

@@ -99,3 +99,13 @@ class CreditRules(ProgrammeRules):
         from ..grades import grade_for
 
         return grade_for(programme=evaluation.programme, score=score)
+
+    def committee_options(self, evaluation) -> list[tuple[str, str]]:
+        """The leading group approves the grade as it stands after the appeal, or sends it back."""
+        return [(APPROVE, f"同意评价结果（{evaluation.grade}），进入公示")]
+
+    def committee_suggestion(self, evaluation) -> str:
+        return APPROVE
+
+
+APPROVE = "approve"

@@ -29,7 +29,7 @@ from .publication import (
     evaluation_revoke,
     evaluation_upload_final_report,
 )
-from .result import evaluation_initial_result, evaluation_record_meeting
+from .result import evaluation_committee_decide, evaluation_initial_result
 from .scoring import (
     assignment_create,
     assignment_recuse,
@@ -52,7 +52,7 @@ __all__ = [
     "clocks_act", "clocks_remind", "evaluation_accept", "evaluation_answer_appeal", "evaluation_appeal",
     "evaluation_close_appeal_window", "evaluation_reopen_evidence", "evaluation_submit_evidence", "evidence_add",
     "evidence_remove", "evaluation_downgrade", "evaluation_expire", "evaluation_extend",
-    "evaluation_fee_paid", "evaluation_initial_result", "evaluation_publish", "evaluation_record_meeting",
+    "evaluation_fee_paid", "evaluation_initial_result", "evaluation_publish", "evaluation_committee_decide",
     "evaluation_reject", "evaluation_send_to_committee", "evaluation_start_visit", "evaluation_remove_document", "evaluation_request_supplement",
     "evaluation_resubmit_supplement", "evaluation_return", "evaluation_revoke", "evaluation_save_answers",
     "evaluation_start", "evaluation_submit", "evaluation_submit_self_assessment", "evaluation_upload_document",

@@ -73,3 +73,11 @@ def tell_office(evaluation: Evaluation, template: str, **context) -> None:
 def require(text: str, message: str) -> None:
     if not (text or "").strip():
         raise MissingReason(message)
+
+
+def notice_start_if_due(evaluation: Evaluation) -> None:
+    """Where a step lands on public notice (credit: the committee's approval; capability: the
+    appeal answered or its window closed), the 7 working days start and the institution is told."""
+    if evaluation.state == Evaluation.State.PUBLIC_NOTICE:
+        start_clock(evaluation, K.NOTICE)
+        tell_member(evaluation, "evaluation_notice")

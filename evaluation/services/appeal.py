@@ -6,7 +6,7 @@ from core.uploads import original_name
 from ..exceptions import AppealRefused
 from ..models import Appeal, Evaluation
 from ..selectors import appeal_window_closes
-from ._common import K, evaluation_move, meet_clock, require, start_clock, tell_member, tell_office
+from ._common import K, evaluation_move, meet_clock, notice_start_if_due, require, start_clock, tell_member, tell_office
 from .publication import keep_superseded
 
 
@@ -50,16 +50,24 @@ def evaluation_answer_appeal(*, evaluation_id: int, answer: str, revised_report=
         appeal = Appeal.objects.select_for_update().get(evaluation=evaluation)
         appeal.answer, appeal.answered_at, appeal.answered_by = answer, timezone.now(), by
         appeal.save(update_fields=["answer", "answered_at", "answered_by"])
-        evaluation.answer_appeal(by=by, description=answer[:200])
+        if evaluation.rules.passes(evaluation):
+            evaluation.answer_appeal(by=by, description=answer[:200])
+        else:
+            evaluation.conclude_unrated(by=by, description=f"复议答复后维持{evaluation.grade}：{answer[:150]}")
 
     return evaluation_move(evaluation_id, answer_it, then=lambda e: (
-        meet_clock(e, K.APPEAL_ANSWER), tell_member(e, "evaluation_appeal_answered", answer=answer)))
+        meet_clock(e, K.APPEAL_ANSWER), tell_member(e, "evaluation_appeal_answered", answer=answer),
+        notice_start_if_due(e)))
 
 
 def evaluation_close_appeal_window(*, evaluation_id: int) -> Evaluation:
     """The window ran out without an appeal (the scanner): the result moves on."""
     def close(evaluation):
         closes = appeal_window_closes(evaluation)
-        evaluation.close_appeal_window(description=f"复议申请期于 {closes:%Y-%m-%d} 结束，未提出复议")
+        description = f"复议申请期于 {closes:%Y-%m-%d} 结束，未提出复议"
+        if evaluation.rules.passes(evaluation):
+            evaluation.close_appeal_window(description=description)
+        else:
+            evaluation.conclude_unrated(description=f"{description}，{evaluation.grade}")
 
-    return evaluation_move(evaluation_id, close)
+    return evaluation_move(evaluation_id, close, then=notice_start_if_due)

@@ -21,6 +21,6 @@ def evaluation_send_to_committee(*, evaluation_id: int, total, by):
         tell_office(evaluation, "evaluation_ready_for_committee", total=total)
 
     evaluation = evaluation_move(evaluation_id, lambda e: e.send_to_committee(
-        by=by, description=f"专家组评价报告全体签字，得分 {total}"), then=then)
+        score=total, by=by, description=f"专家组评价报告全体签字，得分 {total}"), then=then)
     logger.info("evaluation %s: group report signed, to the committee", evaluation_id)
     return evaluation

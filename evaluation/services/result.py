@@ -1,11 +1,8 @@
-"""The result: the initial result with its report, and the committee's decision."""
-import datetime as dt
-
-from django.db import transaction
-
+"""The result: the initial result with its report, and the committee's decision on it."""
 from ..exceptions import CommitteeRuleBroken
-from ..models import CommitteeMeeting, Evaluation
-from ._common import K, evaluation_move, meet_clock, start_clock, tell_member
+from ..models import Evaluation
+from ..programmes.base import SEND_BACK
+from ._common import K, evaluation_move, meet_clock, notice_start_if_due, start_clock, tell_member
 from .scoring import evaluators_score
 
 
@@ -20,47 +17,52 @@ def evaluation_initial_result(*, evaluation_id: int, report, by) -> Evaluation:
 
     def then(evaluation):
         meet_clock(evaluation, K.REPORT)
-        window = start_clock(evaluation, K.APPEAL_WINDOW)
-        tell_member(evaluation, "evaluation_initial_result", closes=window.due_on)
+        open_appeal_window(evaluation)
 
     return evaluation_move(evaluation_id, give, then=then)
 
 
-def evaluation_record_meeting(*, evaluation_id: int, held_on: dt.date, attendees: list[str], decision: str,
-                              minutes: str, by) -> CommitteeMeeting:
-    """A committee meeting decides by the programme's committee rule (credit: ≥5 attending,
-    an odd number; at most two per evaluation): public notice (7 working days) or back."""
-    # One person counts once however often the name is typed (spaces and case aside).
-    distinct: dict[str, str] = {}
-    for attendee in attendees:
-        name = " ".join(attendee.split())
-        if name:
-            distinct.setdefault(name.casefold(), name)
-    attendees = list(distinct.values())
-    recorded = {}
+def open_appeal_window(evaluation: Evaluation) -> None:
+    window = start_clock(evaluation, K.APPEAL_WINDOW)
+    tell_member(evaluation, "evaluation_initial_result", closes=window.due_on)
 
+
+def evaluation_committee_decide(*, evaluation_id: int, option: str, record: str, by, meeting: bool = True,
+                                report=None) -> Evaluation:
+    """Apply what the committee decided on the case (a meeting's tally, or, once the meetings
+    are used up, the leading group's written decision, ``meeting=False``).
+
+    ``option`` is SEND_BACK or one of the programme's ``committee_options``: credit approves
+    the grade (public notice, 7 working days); capability gives the star level as the initial
+    result with the group's ``report`` (the appeal window opens). Sending back returns the case
+    to the evaluators (credit) or the expert group (capability). ``record`` says which meeting
+    and what it counted; it is the transition's description."""
     def decide(evaluation):
-        refusal = evaluation.rules.committee.quorum_refusal(present=len(attendees))
-        if refusal:
-            raise CommitteeRuleBroken(refusal)
-        rule = evaluation.rules.committee
-        if evaluation.meetings.count() >= rule.max_meetings:
-            raise CommitteeRuleBroken(f"每个参评机构的评审会议不得超过 {rule.max_meetings} 次。")
-        recorded["meeting"] = CommitteeMeeting.objects.create(
-            evaluation=evaluation, held_on=held_on, attendees="\n".join(attendees), decision=decision, minutes=minutes,
-            recorded_by=by)
-        if decision == CommitteeMeeting.Decision.APPROVE:
-            evaluation.committee_approve(by=by, description=f"评审会议通过（{len(attendees)} 人出席）")
+        rules = evaluation.rules
+        allowed = dict(rules.committee_options(evaluation))
+        if option != SEND_BACK and option not in allowed:
+            raise CommitteeRuleBroken(f"“{option}”不是本案可作出的决定。")
+        if meeting:
+            if evaluation.meetings_held >= rules.committee.max_meetings:
+                raise CommitteeRuleBroken(f"本案已审议 {rules.committee.max_meetings} 次，"
+                                          f"不能再上会，应由评价领导小组书面决定。")
+            evaluation.meetings_held += 1
+        elif evaluation.meetings_held < rules.committee.max_meetings:
+            raise CommitteeRuleBroken("书面决定仅用于已召开两次会议仍需审议的案件。")
+        if option == SEND_BACK:
+            evaluation.committee_send_back(by=by, description=record[:250])
+        elif rules.allows("committee_approve", evaluation.state):
+            evaluation.committee_approve(by=by, description=record[:250])
         else:
-            evaluation.committee_send_back(by=by, description=minutes[:200] or "评审会议退回重新评价")
+            if report is not None:
+                evaluation.report.save(f"report-{evaluation.pk}.pdf", report, save=False)
+            evaluation.give_initial_result(score=evaluation.score, grade=option, by=by, description=record[:250])
 
     def then(evaluation):
-        if decision == CommitteeMeeting.Decision.APPROVE:
-            start_clock(evaluation, K.NOTICE)
-            tell_member(evaluation, "evaluation_notice")
-        else:
+        if evaluation.state == Evaluation.State.INITIAL_RESULT:
+            open_appeal_window(evaluation)
+        elif option == SEND_BACK and K.REPORT in evaluation.rules.clocks:
             start_clock(evaluation, K.REPORT)
+        notice_start_if_due(evaluation)
 
-    with transaction.atomic():
-        evaluation_move(evaluation_id, decide, then=then)
-    return recorded["meeting"]
+    return evaluation_move(evaluation_id, decide, then=then)

@@ -2,6 +2,17 @@
 on-site review (visits, their auditable draws, invitations, challenges, the group report) and
 the committees (members, chair and secretary)."""
 from .committees import Committee, CommitteeMember
+from .meetings import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotCast,
+    Meeting,
+    MinutesRevision,
+    MinutesSignature,
+    Recusal,
+    WrittenDecision,
+)
 from .pool import (
     PROVINCES,
     Appointment,
@@ -18,6 +29,8 @@ from .pool import (
 from .visits import Challenge, GroupReport, Invitation, ReportSignature, Visit
 
 __all__ = [
+    "AgendaItem", "Attendance", "Ballot", "BallotCast", "Meeting", "MinutesRevision", "MinutesSignature", "Recusal",
+    "WrittenDecision",
     "PROVINCES", "Appointment", "Challenge", "Committee", "CommitteeMember", "Conflict", "Evaluator", "Expert", "ExpertFile", "GroupReport",
     "Invitation", "ReportSignature", "Specialty", "Title", "TrainingRecord", "TrainingSession", "Visit",
     "consent_validator",

@@ -21,6 +21,8 @@ class Committee(ConcurrentTransitionMixin, models.Model):
 
     # (fewest, most) members: 001 §9 and 004 §10.
     SIZES = {Kind.LEADING_GROUP: (9, 25), Kind.CAPABILITY: (9, 15)}
+    # The programme whose cases each body decides (001 §9: the leading group; 004 §8: the committee).
+    PROGRAMMES = {Kind.LEADING_GROUP: "credit", Kind.CAPABILITY: "capability"}
 
     kind = models.CharField("类别", max_length=15, choices=Kind.choices, unique=True)
     name = models.CharField("名称", max_length=50)
@@ -42,6 +44,10 @@ class Committee(ConcurrentTransitionMixin, models.Model):
     @property
     def size_range(self) -> tuple[int, int]:
         return self.SIZES[self.kind]
+
+    @property
+    def programme_kind(self) -> str:
+        return self.PROGRAMMES[self.kind]
 
     @property
     def needs_experts(self) -> bool:

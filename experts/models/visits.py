@@ -145,6 +145,12 @@ class Visit(ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
+    @transition(field=state, source=State.REPORTED, target=State.NOTIFIED)
+    def sent_back(self, *, by=None, description=None):
+        """The committee sent the case back: the group revises and signs its report again."""
+
+    @fsm_log_by
+    @fsm_log_description
     @transition(field=state, source=[State.PLANNED, State.FROZEN, State.INVITING, State.READY], target=State.CANCELLED)
     def cancel(self, *, reason: str, by=None, description=None):
         """Called off before the notice (new dates need a new draw); the record stays."""
@@ -317,6 +323,7 @@ class GroupReport(ConcurrentTransitionMixin, models.Model):
     signed_at = models.DateTimeField("全体签字时间", null=True, blank=True)
     pdf = models.FileField("评价报告（PDF）", upload_to=RandomUploadPath("experts/group-reports"), blank=True)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
+    history = models.JSONField("此前签署的版本", default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = "专家组评价报告"
@@ -352,8 +359,25 @@ class GroupReport(ConcurrentTransitionMixin, models.Model):
         """The last member signed."""
         self.signed_at = at
 
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SIGNED, target=State.DRAFT)
+    def send_back(self, *, by=None, description=None):
+        """The committee sent the case back: the head revises the report (the signed version's
+        PDF and hash stay in ``history``; the signatures are voided and kept)."""
+        self.history = [*self.history, {"content_hash": self.content_hash, "pdf": self.pdf.name or "",
+                                        "signed_at": self.signed_at.isoformat() if self.signed_at else ""}]
+        self.content_hash, self.circulated_at, self.signed_at, self.pdf = "", None, None, ""
+
     def can_view_file(self, user, field_name) -> bool:
-        return user.has_perm("experts.view_groupreport") or self.visit.has_member(user)
+        """The office, the group, the committee members deciding the case, and the institution
+        once the committee has given its result on the report."""
+        from ..meeting_selectors import sits_on_agenda
+
+        evaluation = self.visit.evaluation
+        institution = user.is_authenticated and user.pk == evaluation.member.user_id and bool(evaluation.grade)
+        return (user.has_perm("experts.view_groupreport") or institution or self.visit.has_member(user)
+                or sits_on_agenda(user, evaluation))
 
     def download_name(self, field_name) -> str:
         return f"现场评价报告-{self.visit.evaluation.member.name}.pdf"

@@ -52,6 +52,8 @@ FILE_POLICY = {
     ("experts.expertfile", "file"): "experts.view_expert",
     ("experts.visit", "notice"): "experts.view_visit",
     ("experts.groupreport", "pdf"): "experts.view_groupreport",
+    ("experts.meeting", "minutes_pdf"): "experts.view_meeting",
+    ("experts.writtendecision", "document"): "experts.view_writtendecision",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}
 SIGNED_IN_FILES = {("evaluation.programmedocument", "template")}  # blank templates for any applicant
@@ -143,6 +145,7 @@ def _owned_objects():
 
 CAPABILITY = "capability"
 VISIT = "visit"
+MEETING = "meeting"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -162,6 +165,7 @@ def _arguments(name, owner, evaluation, order, assignment):
         "experts:visit": VISIT,
         "experts:report": VISIT,
         "experts:challenge": VISIT,
+        "experts:meeting": MEETING,  # a committee meeting: a member of that committee's (below)
         "evaluation:objection": None,  # public while under notice
         "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
@@ -193,6 +197,11 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
                 arguments["key"] = "cover"
         if arguments == VISIT:
             arguments, rightful = _visit_arguments(name)
+        if arguments == MEETING:
+            from experts.models import Meeting
+
+            meeting = Meeting.objects.filter(state=Meeting.State.CONVENED).first()
+            arguments, rightful = {"pk": meeting.pk}, meeting.committee.members.first().user
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)

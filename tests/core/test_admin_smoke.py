@@ -42,12 +42,21 @@ def test_demo_has_an_evaluation_in_every_state(demo):
     assert published and all(e.certificate and e.plaque for e in published)
     capability = Evaluation.objects.filter(programme__kind="capability")
     assert set(capability.values_list("state", flat=True)) == {
-        "draft", "submitted", "returned", "rejected", "evidence", "expert_review", "on_site", "committee"}
+        "draft", "submitted", "returned", "rejected", "evidence", "expert_review", "on_site", "committee", "published"}
+    stars = capability.filter(state="published")
+    assert sorted(stars.values_list("grade", flat=True)) == ["3星", "4星", "5星"] and all(e.certificate for e in stars)
     assert capability.filter(state="submitted", provincial_reviews__decision="pending").exists()
     from experts.models import Visit
 
     assert set(Visit.objects.values_list("state", flat=True)) == {"inviting", "ready", "notified", "reported"}
     assert Visit.objects.filter(state="notified", report__state="signing").exists()
+    from experts.models import Meeting
+
+    held = Meeting.objects.get(state="closed")  # the star cases' meeting, minutes signed
+    assert held.minutes_pdf and held.items.count() == 3
+    upcoming = Meeting.objects.filter(state="convened")
+    assert {m.committee.kind for m in upcoming} == {"leading_group", "capability"}
+    assert all(m.items.get().evaluation.state == "committee" for m in upcoming)
     assert capability.filter(state="submitted", provincial_reviews__decision="agreed").exists()
 
 

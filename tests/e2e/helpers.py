@@ -30,7 +30,7 @@ def _fill_one(browser, name, value):
         click(browser, browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']"))
     elif field.tag_name == "select":
         field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
-    elif field.get_attribute("type") in ("date", "month"):
+    elif field.get_attribute("type") in ("date", "month", "datetime-local"):
         browser.execute_script("arguments[0].value = arguments[1]", field, value)
     else:
         field.clear()

@@ -14,6 +14,7 @@ from membership.models import Member
 from tests.core.files import pdf_bytes
 from tests.e2e.helpers import click, download, fill, login, submit, temp_file, wait_for, wait_text
 from tests.evaluation import helpers as h
+from tests.experts import meeting_helpers as m
 from tests.membership.factories import UnitMemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,8 +106,7 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
 
     # No appeal: the window runs out, the committee meets, the notice runs out.
     act_on_clocks(h.day_after(evaluation.deadlines.get(kind="appeal_window").due_on))
-    _admin_step(browser, base, evaluation, "记录评审会议", values={
-        "held_on": "2026-11-20", "attendees": "\n".join(h.ATTENDEES), "decision": "approve", "minutes": "同意"})
+    m.decided(m.committee("leading_group"), evaluation, "approve")  # (the meeting itself: test_committee_meetings)
     browser.get(base + "/evaluation/notices/")
     wait_text(browser, "main", "苏州某某口腔门诊部有限公司")
     act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))

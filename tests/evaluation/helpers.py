@@ -107,7 +107,6 @@ def initial_result(evaluation=None, points_each=Decimal(9)) -> Evaluation:
                                               by=office())
 
 
-ATTENDEES = ["委员甲", "委员乙", "委员丙", "委员丁", "委员戊"]
 
 
 def in_committee(evaluation=None) -> Evaluation:
@@ -122,8 +121,8 @@ def in_committee(evaluation=None) -> Evaluation:
 
 def under_notice(evaluation=None) -> Evaluation:
     evaluation = evaluation or in_committee()
-    services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(), attendees=ATTENDEES,
-                                       decision="approve", minutes="同意", by=office())
+    services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="approve", record="评价领导小组会议通过",
+                                         by=office())
     evaluation.refresh_from_db()
     return evaluation
 

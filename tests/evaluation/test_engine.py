@@ -161,29 +161,27 @@ def test_the_report_may_be_revised_once_when_answering_an_appeal():
     assert evaluation.state == S.COMMITTEE and evaluation.report_revised
 
 
-@pytest.mark.parametrize("count", [4, 6, 3])
-def test_a_committee_of_fewer_than_five_or_an_even_number_is_refused(count):
-    evaluation = h.in_committee()
-    with pytest.raises(CommitteeRuleBroken):
-        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(),
-                                           attendees=h.ATTENDEES[:1] * count, decision="approve", minutes="",
-                                           by=h.office())
-    evaluation.refresh_from_db()
-    assert evaluation.state == S.COMMITTEE and not evaluation.meetings.exists()
-
-
-def test_a_third_committee_meeting_is_refused():
+def test_a_third_committee_decision_is_refused_and_goes_to_the_written_decision():
     evaluation = h.in_committee()
     office = h.office()
+    with pytest.raises(CommitteeRuleBroken, match="书面决定仅用于"):
+        services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="approve", record="书面",
+                                             meeting=False, by=office)
     for _ in range(2):
-        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(), attendees=h.ATTENDEES,
-                                           decision="send_back", minutes="补充核实", by=office)
+        services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="send_back", record="补充核实",
+                                             by=office)
         evaluation.refresh_from_db()
         assert evaluation.state == S.UNDER_REVIEW
         Evaluation.objects.filter(pk=evaluation.pk).update(state=S.COMMITTEE)  # (review again elided)
-    with pytest.raises(CommitteeRuleBroken, match="不得超过 2 次"):
-        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(), attendees=h.ATTENDEES,
-                                           decision="approve", minutes="", by=office)
+    with pytest.raises(CommitteeRuleBroken, match="已审议 2 次"):
+        services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="approve", record="第三次", by=office)
+    with pytest.raises(CommitteeRuleBroken, match="不是本案可作出的决定"):
+        services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="5星", record="书面", meeting=False,
+                                             by=office)
+    evaluation = services.evaluation_committee_decide(evaluation_id=evaluation.pk, option="approve", meeting=False,
+                                                      record="评价领导小组书面决定：同意", by=office)
+    assert evaluation.state == S.PUBLIC_NOTICE and evaluation.meetings_held == 2
+    assert evaluation.deadlines.get(kind="notice").met_at is None
 
 
 def test_the_appeal_window_closes_by_timer_once_across_a_real_holiday():
@@ -398,16 +396,3 @@ def test_the_credit_programme_ships_its_four_blank_forms_with_headings_and_field
     assert "五个工作日" in texts["国家行业评价确认书"]
     client.force_login(UnitMemberFactory().user)
     assert client.get(file_url(programme.documents.first(), "template")).status_code == 200
-
-
-def test_five_copies_of_one_name_are_one_attendee():
-    evaluation = h.in_committee()
-    with pytest.raises(CommitteeRuleBroken, match="当前 1 人"):
-        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(),
-                                           attendees=["委员甲", " 委员甲", "委员甲 ", "委员甲", "委员甲"],
-                                           decision="approve", minutes="", by=h.office())
-    with pytest.raises(CommitteeRuleBroken, match="当前 4 人"):  # Li Ming and li  ming are one person
-        services.evaluation_record_meeting(evaluation_id=evaluation.pk, held_on=dt.date.today(),
-                                           attendees=["Li Ming", "li  ming", "委员乙", "委员丙", "委员丁"],
-                                           decision="approve", minutes="", by=h.office())
-    assert not evaluation.meetings.exists()

@@ -67,17 +67,6 @@ def test_the_office_accepts_with_the_admin_button_and_the_institution_pays(clien
     assert "¥8000.00" in page and evaluation.member.name in page
 
 
-def test_a_committee_of_four_is_refused_through_the_admin_with_a_message(client):
-    evaluation = h.in_committee()
-    login(client, h.office())
-    url = reverse("admin:evaluation_evaluation_transition", args=[evaluation.pk, "meeting"])
-    response = client.post(url, {"held_on": "2026-11-20", "attendees": "甲\n乙\n丙\n丁", "decision": "approve",
-                                 "minutes": ""}, follow=True)
-    assert "不少于 5 人且为单数" in response.content.decode()
-    evaluation.refresh_from_db()
-    assert evaluation.state == S.COMMITTEE
-
-
 def test_the_questionnaire_page_saves_and_shows_the_running_self_score(client):
     evaluation = h.paid()
     login(client, evaluation.member.user)

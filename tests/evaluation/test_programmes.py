@@ -33,7 +33,7 @@ MOVES = {
     "submit_evidence": lambda e: e.submit_evidence(),
     "reopen_evidence": lambda e: e.reopen_evidence(comment="请补充 3.2 的佐证"),
     "start_visit": lambda e: e.start_visit(),
-    "send_to_committee": lambda e: e.send_to_committee(),
+    "send_to_committee": lambda e: e.send_to_committee(score=Decimal(82)),
     "give_initial_result": lambda e: e.give_initial_result(score=Decimal(90), grade="AAA"),
     "appeal": lambda e: e.appeal(),
     "answer_appeal": lambda e: e.answer_appeal(),
@@ -46,6 +46,7 @@ MOVES = {
     "extend": lambda e: e.extend(valid_until=dt.date(2030, 1, 1), reason="延期"),
     "revoke": lambda e: e.revoke(reason="撤销"),
     "expire": lambda e: e.expire(),
+    "conclude_unrated": lambda e: e.conclude_unrated(),
 }
 
 # The graphs as the regulations give them (WORKFLOWS.md §2 and §3), written out here so the
@@ -71,6 +72,7 @@ CAPABILITY = {
     ("send_to_committee", S.ON_SITE): S.COMMITTEE, ("give_initial_result", S.COMMITTEE): S.INITIAL_RESULT,
     ("committee_send_back", S.COMMITTEE): S.ON_SITE, ("appeal", S.INITIAL_RESULT): S.APPEALED,
     ("answer_appeal", S.APPEALED): S.PUBLIC_NOTICE, ("close_appeal_window", S.INITIAL_RESULT): S.PUBLIC_NOTICE,
+    ("conclude_unrated", S.INITIAL_RESULT): S.UNRATED, ("conclude_unrated", S.APPEALED): S.UNRATED,
     ("uphold_objection", S.PUBLIC_NOTICE): S.COMMITTEE, ("publish", S.PUBLIC_NOTICE): S.PUBLISHED,
     ("downgrade", S.PUBLISHED): S.PUBLISHED, ("extend", S.PUBLISHED): S.PUBLISHED,
     ("revoke", S.PUBLISHED): S.REVOKED, ("expire", S.PUBLISHED): S.EXPIRED,

@@ -1,0 +1,73 @@
+"""Reads about committee meetings: what each item may decide, who may vote on it and whether
+they are enough, a member's view of an agenda, and who may read a case's materials."""
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from evaluation.programmes.base import SEND_BACK
+
+from .models import AgendaItem, Attendance, BallotCast, CommitteeMember, GroupReport, Meeting, Recusal
+
+SEND_BACK_LABELS = {"credit": "退回重新评价", "capability": "退回专家组重新评价"}
+
+
+def item_options(item: AgendaItem) -> list[tuple[str, str]]:
+    """The options on an item's ballot: the programme's, then sending back (the decision too
+    when no option has more than half of the ballots cast)."""
+    evaluation = item.evaluation
+    return [*evaluation.rules.committee_options(evaluation),
+            (SEND_BACK, SEND_BACK_LABELS.get(evaluation.programme.kind, "退回"))]
+
+
+@dataclass(frozen=True)
+class Quorum:
+    eligible: int  # distinct members present and not recused
+    committee_size: int
+    refusal: str  # why they cannot decide (empty: they can)
+
+
+def item_quorum(item: AgendaItem) -> Quorum:
+    """Distinct present members not recused from the item, judged by the programme's rule."""
+    meeting = item.meeting
+    recused = Recusal.objects.filter(item=item).values("member")
+    eligible = (Attendance.objects.filter(meeting=meeting, present=True).exclude(member__in=recused)
+                .values("member").distinct().count())
+    size = meeting.committee.members.filter(until__isnull=True).count()
+    rule = item.evaluation.rules.committee
+    return Quorum(eligible, size, rule.quorum_refusal(present=eligible, committee_size=size))
+
+
+def meetings_of(user) -> QuerySet[Meeting]:
+    """The meetings of the committees the user sits on now, newest first."""
+    seats = CommitteeMember.objects.filter(user=user, until__isnull=True).values("committee")
+    return Meeting.objects.filter(committee__in=seats).select_related("committee").order_by("-held_at")
+
+
+def agenda_for(meeting: Meeting, member: CommitteeMember | None) -> list[AgendaItem]:
+    """The meeting's items, each with ``my_recusal`` and ``i_voted`` for ``member``."""
+    items = meeting.items.select_related("evaluation__member", "evaluation__programme").order_by("position")
+    if member is not None:
+        items = items.annotate(i_voted=Exists(BallotCast.objects.filter(item=OuterRef("pk"), member=member)))
+        items = items.prefetch_related(Prefetch("recusals", Recusal.objects.filter(member=member), to_attr="mine"))
+    items = list(items)
+    reports = {r.visit.evaluation_id: r for r in GroupReport.objects.filter(
+        visit__evaluation__in=[i.evaluation_id for i in items]).exclude(pdf="").select_related("visit")}
+    for item in items:
+        item.group_report = reports.get(item.evaluation_id)
+        item.my_recusal = item.mine[0] if member is not None and item.mine else None
+        item.options = item_options(item)
+        labels = dict(item.options)
+        item.suggestion_label = labels.get(item.suggestion, "")
+        item.outcome_label = labels.get(item.outcome, "未作决定" if item.outcome else "")
+    return items
+
+
+def sits_on_agenda(user, evaluation) -> bool:
+    """A current committee member (not recused) of a meeting with the case on its agenda:
+    they may read the case's materials."""
+    if not user.is_authenticated:
+        return False
+    seats = CommitteeMember.objects.filter(user=user, until__isnull=True)
+    return (AgendaItem.objects.filter(evaluation=evaluation, meeting__committee__in=seats.values("committee"))
+            .exclude(meeting__state=Meeting.State.CANCELLED)
+            .exclude(recusals__member__in=seats).exists())

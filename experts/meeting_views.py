@@ -1,0 +1,95 @@
+"""Committee meetings in the workbench: my meetings, a meeting's agenda with each case's
+materials, 申报回避 and the secret vote per item (a receipt code once cast), the count and the
+minutes the chair and the secretary sign; and checking a receipt. A meeting is shown to its
+committee's current members; to anyone else (the office works in the admin) it is a 404."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from . import meetings
+from .exceptions import ExpertsError
+from .forms import ReceiptForm, RecusalForm
+from .meeting_selectors import agenda_for, item_options, item_quorum, meetings_of
+from .models import CommitteeMember, Meeting
+
+
+@login_required
+def meeting_list(request):
+    return render(request, "experts/meetings.html", {"meetings": meetings_of(request.user)})
+
+
+@login_required
+def meeting(request, pk):
+    """The agenda: per item the institution, the suggested result, the case's files, my
+    recusal or my vote; the count after the meeting; the minutes and their signatures."""
+    meeting = Meeting.objects.select_related("committee").filter(pk=pk).first()
+    seat = meetings.seat_of(meeting, request.user) if meeting is not None else None
+    if seat is None:  # the office runs meetings from the admin
+        raise Http404
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "vote":
+                code = meetings.ballot_cast(item_id=_item_id(meeting, request), choice=request.POST.get("choice", ""),
+                                            by=request.user)
+                messages.success(request, f"投票成功。您的回执码：{code}（请记录，可在“核对选票”页面确认已计入；"
+                                          f"回执码只显示这一次）。")
+                return redirect("experts:meeting", pk=meeting.pk)
+            if action == "recuse":
+                form = RecusalForm(request.POST)
+                if not form.is_valid():
+                    raise ExpertsError("请说明回避原因。")
+                meetings.recusal_declare(item_id=_item_id(meeting, request), by=request.user, **form.cleaned_data)
+                messages.success(request, "已申报回避，您不参加该议题的表决，也不计入该议题的出席人数。")
+                return redirect("experts:meeting", pk=meeting.pk)
+            if action == "sign":
+                meetings.minutes_sign(meeting_id=meeting.pk, content_hash=request.POST.get("content_hash", ""),
+                                      by=request.user)
+                messages.success(request, "已签署会议纪要。")
+                return redirect("experts:meeting", pk=meeting.pk)
+            raise ExpertsError("请选择要进行的操作。")
+        except ExpertsError as exc:
+            error = str(exc)
+    items = agenda_for(meeting, seat)
+    attendance = {a.member_id: a.present for a in meeting.attendance.all()}
+    for item in items:
+        item.quorum = item_quorum(item) if meeting.state == Meeting.State.VOTING else None
+    signatures = list(meeting.signatures.select_related("member"))
+    return render(request, "experts/meeting.html", {
+        "meeting": meeting, "seat": seat, "items": items, "error": error,
+        "present": attendance.get(seat.pk) if seat else None,
+        "rule": items[0].evaluation.rules.committee if items else None,
+        "signatures": signatures, "current_signatures": [s for s in signatures if s.content_hash == meeting.minutes_hash],
+        "i_signed": seat is not None and any(s.member_id == seat.pk and s.content_hash == meeting.minutes_hash
+                                             for s in signatures),
+        "signs_minutes": seat is not None and seat.role != CommitteeMember.Role.MEMBER,
+        "revisions": meeting.revisions.select_related("by"),
+    }, status=422 if error else 200)
+
+
+def _item_id(meeting: Meeting, request) -> int:
+    """The posted item, which must be on this meeting's agenda."""
+    try:
+        return meeting.items.get(pk=int(request.POST.get("item", ""))).pk
+    except (ValueError, meeting.items.model.DoesNotExist):
+        raise ExpertsError("请选择议题。") from None
+
+
+@login_required
+def receipt(request):
+    """核对选票: a receipt code shows the item its ballot was counted in (and the choice,
+    which only the holder of the code learns)."""
+    form = ReceiptForm(request.GET or None)
+    ballot = None
+    if form.is_valid():
+        ballot = meetings.ballot_verify(form.cleaned_data["code"])
+        if ballot is None:
+            form.add_error("code", "未找到该回执码对应的选票，请核对后重新输入。")
+    return render(request, "experts/receipt.html", {"form": form, "ballot": ballot,
+                                                    "choice": _choice_label(ballot) if ballot else ""})
+
+
+def _choice_label(ballot) -> str:
+    return dict(item_options(ballot.item)).get(ballot.choice, ballot.choice)
