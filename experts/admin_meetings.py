@@ -16,7 +16,6 @@ from core.admin_records import HistoryInline, ReadOnlyInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
 from evaluation.models import Evaluation
-from evaluation.programmes import rules_for
 from evaluation.programmes.base import SEND_BACK
 from evaluation.programmes.capability import STAR_LABELS
 from evaluation.selectors import states_allowing
@@ -149,9 +148,7 @@ class MeetingAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="表决规则")
     def rule(self, obj):
-        committee_rule = rules_for(obj.committee.programme_kind).committee
-        return (f"{committee_rule.description} 每项决定须获出席且无须回避委员所投选票的过半数；"
-                f"无选项过半数（含平票）时退回重新评价（事先公布）。")
+        return obj.rule.explanation
 
     @admin.display(description="纪要签字")
     def minutes_state(self, obj):

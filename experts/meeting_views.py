@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from . import meetings
 from .exceptions import ExpertsError
 from .forms import ReceiptForm, RecusalForm
-from .meeting_selectors import agenda_for, item_options, item_quorum, meetings_of
+from .meeting_selectors import agenda_for, item_options, meetings_of
 from .models import CommitteeMember, Meeting
 
 
@@ -52,19 +52,13 @@ def meeting(request, pk):
             raise ExpertsError("请选择要进行的操作。")
         except ExpertsError as exc:
             error = str(exc)
-    items = agenda_for(meeting, seat)
-    attendance = {a.member_id: a.present for a in meeting.attendance.all()}
-    for item in items:
-        item.quorum = item_quorum(item) if meeting.state == Meeting.State.VOTING else None
     signatures = list(meeting.signatures.select_related("member"))
     return render(request, "experts/meeting.html", {
-        "meeting": meeting, "seat": seat, "items": items, "error": error,
-        "present": attendance.get(seat.pk) if seat else None,
-        "rule": items[0].evaluation.rules.committee if items else None,
-        "signatures": signatures, "current_signatures": [s for s in signatures if s.content_hash == meeting.minutes_hash],
-        "i_signed": seat is not None and any(s.member_id == seat.pk and s.content_hash == meeting.minutes_hash
-                                             for s in signatures),
-        "signs_minutes": seat is not None and seat.role != CommitteeMember.Role.MEMBER,
+        "meeting": meeting, "seat": seat, "items": agenda_for(meeting, seat), "error": error,
+        "present": meeting.attendance.filter(member=seat).values_list("present", flat=True).first(),
+        "signatures": signatures,
+        "i_signed": any(s.member_id == seat.pk and s.content_hash == meeting.minutes_hash for s in signatures),
+        "signs_minutes": seat.role != CommitteeMember.Role.MEMBER,
         "revisions": meeting.revisions.select_related("by"),
     }, status=422 if error else 200)
 

@@ -23,6 +23,7 @@ from evaluation.exceptions import EvaluationError
 from evaluation.models import Evaluation
 from evaluation.programmes.base import SEND_BACK
 
+from . import reports
 from .exceptions import MeetingRuleBroken
 from .meeting_selectors import item_options, item_quorum
 from .models import (
@@ -32,12 +33,10 @@ from .models import (
     BallotCast,
     Committee,
     CommitteeMember,
-    GroupReport,
     Meeting,
     MinutesRevision,
     MinutesSignature,
     Recusal,
-    Visit,
     WrittenDecision,
 )
 from .selectors import conflict_reasons
@@ -61,6 +60,15 @@ def _take(meeting: Meeting, step) -> None:
 def seat_of(meeting: Meeting, user) -> CommitteeMember | None:
     """The user's current seat on the meeting's committee (None: not a member)."""
     return meeting.committee.members.filter(user=user, until__isnull=True).first()
+
+
+def _tell(meeting: Meeting, members, template: str, **context) -> None:
+    """Tell ``members`` about the meeting after commit, with the link to its page."""
+    url = reverse("experts:meeting", args=[meeting.pk])
+    for member in members:
+        user = member.user
+        transaction.on_commit(lambda user=user: notification_send(
+            template=template, user=user, url=url, context={"meeting": meeting, **context}))
 
 
 def receipt_digest(code: str) -> str:
@@ -103,11 +111,7 @@ def meeting_convene(*, committee_id: int, held_at: dt.datetime, online: bool, pl
             item = AgendaItem.objects.create(meeting=meeting, evaluation=evaluation, position=position,
                                              suggestion=evaluation.rules.committee_suggestion(evaluation))
             _recuse_conflicted(item, members, held_at)
-        url = reverse("experts:meeting", args=[meeting.pk])
-        for member in members:
-            user = member.user
-            transaction.on_commit(lambda user=user: notification_send(
-                template="meeting_convened", user=user, url=url, context={"meeting": meeting}))
+        _tell(meeting, members, "meeting_convened")
     logger.info("meeting %s convened by %s: committee %s, %s items", meeting.pk, by.pk, committee.pk, len(evaluations))
     return meeting
 
@@ -173,12 +177,7 @@ def meeting_open_voting(*, meeting_id: int, present_member_ids: list[int], by) -
                 "present": member.pk in present, "recorded_by": by})
         _take(meeting, lambda: meeting.open_voting(
             at=timezone.now(), by=by, description=f"出席 {len(present)} 人（应到 {len(members)} 人），开始投票"))
-        url = reverse("experts:meeting", args=[meeting.pk])
-        for member in members:
-            if member.pk in present:
-                user = member.user
-                transaction.on_commit(lambda user=user: notification_send(
-                    template="meeting_voting", user=user, url=url, context={"meeting": meeting}))
+        _tell(meeting, [m for m in members if m.pk in present], "meeting_voting")
     logger.info("meeting %s: voting opened by %s with %s present", meeting.pk, by.pk, len(present))
     return meeting
 
@@ -271,27 +270,7 @@ def _count(meeting: Meeting, item: AgendaItem, by) -> None:
     except EvaluationError as exc:
         raise MeetingRuleBroken(f"{item.evaluation.member.name}：{exc}") from None
     if item.outcome == SEND_BACK:
-        _send_back_to_group(item.evaluation, item.record, by)
-
-
-def _send_back_to_group(evaluation: Evaluation, reason: str, by) -> None:
-    """A star case sent back returns to its expert group: the signed report opens again for
-    the head (signatures voided, kept; the signed PDF kept in the report's history)."""
-    visit = (Visit.objects.select_for_update(of=("self",)).filter(evaluation=evaluation,
-                                                                  state=Visit.State.REPORTED).first())
-    if visit is None:
-        return
-    report = GroupReport.objects.select_for_update().get(visit=visit)
-    report.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now())
-    report.send_back(by=by, description=reason[:200])
-    report.save()
-    visit.sent_back(by=by, description="评价委员会退回专家组重新评价")
-    visit.save()
-    head = visit.invitations.filter(role="head").select_related("expert__user").first()
-    if head is not None:
-        user, url = head.expert.user, reverse("experts:report", args=[visit.pk])
-        transaction.on_commit(lambda: notification_send(template="visit_sent_back", user=user, url=url,
-                                                        context={"visit": visit, "reason": reason}))
+        reports.report_send_back(evaluation_id=item.evaluation_id, reason=item.record, by=by)
 
 
 # --- minutes ------------------------------------------------------------------------------------
@@ -328,11 +307,8 @@ def minutes_text(meeting: Meeting) -> str:
 
 
 def _ask_signatures(meeting: Meeting) -> None:
-    url = reverse("experts:meeting", args=[meeting.pk])
-    for member in meeting.committee.members.filter(until__isnull=True).exclude(role=CommitteeMember.Role.MEMBER):
-        user = member.user
-        transaction.on_commit(lambda user=user: notification_send(
-            template="meeting_minutes_to_sign", user=user, url=url, context={"meeting": meeting}))
+    signers = meeting.committee.members.filter(until__isnull=True).exclude(role=CommitteeMember.Role.MEMBER)
+    _tell(meeting, signers, "meeting_minutes_to_sign")
 
 
 def minutes_edit(*, meeting_id: int, text: str, reason: str, by) -> Meeting:
@@ -416,11 +392,7 @@ def meeting_cancel(*, meeting_id: int, reason: str, by) -> Meeting:
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
         _take(meeting, lambda: meeting.cancel(reason=reason.strip(), by=by, description=reason.strip()[:200]))
-        url = reverse("experts:meeting", args=[meeting.pk])
-        for member in meeting.committee.members.filter(until__isnull=True):
-            user = member.user
-            transaction.on_commit(lambda user=user: notification_send(
-                template="meeting_cancelled", user=user, url=url, context={"meeting": meeting, "reason": reason}))
+        _tell(meeting, meeting.committee.members.filter(until__isnull=True), "meeting_cancelled", reason=reason)
     logger.info("meeting %s cancelled by %s", meeting.pk, by.pk)
     return meeting
 
@@ -431,20 +403,17 @@ def written_decision_record(*, evaluation_id: int, outcome: str, reason: str, do
     if not (reason or "").strip():
         raise MeetingRuleBroken("请填写书面决定的理由。")
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_related("programme").get(pk=evaluation_id)
-        if outcome != SEND_BACK and outcome not in dict(evaluation.rules.committee_options(evaluation)):
-            raise MeetingRuleBroken("请选择书面决定的结论。")
-        decision = WrittenDecision(evaluation=evaluation, outcome=outcome, reason=reason.strip(), recorded_by=by)
-        if document:
-            decision.document.save(document.name, document, save=False)
-        decision.save()
         try:
             evaluation_services.evaluation_committee_decide(
                 evaluation_id=evaluation_id, option=outcome, meeting=False, by=by,
                 record=f"评价领导小组书面决定：{reason.strip()[:200]}")
         except EvaluationError as exc:
             raise MeetingRuleBroken(str(exc)) from None
+        decision = WrittenDecision(evaluation_id=evaluation_id, outcome=outcome, reason=reason.strip(), recorded_by=by)
+        if document:
+            decision.document.save(document.name, document, save=False)
+        decision.save()
         if outcome == SEND_BACK:
-            _send_back_to_group(evaluation, decision.reason, by)
+            reports.report_send_back(evaluation_id=evaluation_id, reason=decision.reason, by=by)
     logger.info("evaluation %s: written decision %s recorded by %s", evaluation_id, outcome, by.pk)
     return decision

@@ -19,7 +19,7 @@ from evaluation.exceptions import EvaluationError
 from .exceptions import ReportRuleBroken
 from .models import GroupReport, Invitation, ReportSignature, Visit
 from .selectors import group_of, score_spread
-from .visits import locked_visit, report_withdraw, tell_expert
+from .visits import locked_visit, report_withdraw, tell_expert, void_signatures
 
 logger = logging.getLogger(__name__)
 SECTIONS = {"overview": "评价概况及总体评价", "highlights": "亮点", "problems": "主要问题及改进意见"}
@@ -101,6 +101,24 @@ def report_reopen(*, visit_id: int, reason: str, by) -> GroupReport:
             raise ReportRuleBroken("报告不在签字阶段。")
         report_withdraw(visit, reason=reason.strip(), by=by)
     return GroupReport.objects.get(visit_id=visit_id)
+
+
+def report_send_back(*, evaluation_id: int, reason: str, by) -> None:
+    """The committee sent a star case back to its group: the reported visit reopens and the head
+    revises the signed report (signatures voided and kept, the signed version in its history)."""
+    visit = (Visit.objects.select_for_update(of=("self",))
+             .filter(evaluation_id=evaluation_id, state=Visit.State.REPORTED).first())
+    if visit is None:
+        return
+    report = GroupReport.objects.select_for_update().get(visit=visit)
+    void_signatures(report)
+    report.send_back(by=by, description=reason[:200])
+    report.save()
+    visit.sent_back(by=by, description="评价委员会退回专家组重新评价")
+    visit.save()
+    head = visit.invitations.filter(role=Invitation.Role.HEAD, state=Invitation.State.CONFIRMED).first()
+    if head is not None:
+        tell_expert(head, "visit_sent_back", url=reverse("experts:report", args=[visit.pk]), reason=reason)
 
 
 def report_sign(*, visit_id: int, content_hash: str, dissent: str = "", by) -> ReportSignature:

@@ -314,9 +314,14 @@ def report_withdraw(visit: Visit, *, reason: str, by) -> None:
     back to the head (signatures voided, kept) to be compiled again with the new member's scores."""
     report = GroupReport.objects.select_for_update().filter(visit=visit, state=GroupReport.State.SIGNING).first()
     if report is not None:
-        report.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now())
+        void_signatures(report)
         report.reopen(by=by, description=reason[:200])
         report.save()
+
+
+def void_signatures(report: GroupReport) -> None:
+    """The signatures given so far no longer count (they stay on record, marked void)."""
+    report.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now())
 
 
 def _end_access(visit: Visit, invitation: Invitation, *, reason: str, by) -> None:

@@ -64,6 +64,12 @@ class CommitteeRule:
     description: str
     majority_of_committee: bool = False
 
+    @property
+    def explanation(self) -> str:
+        """The rule as the agenda and the admin state it, known before anyone votes."""
+        return (f"{self.description} 每项由出席且无须回避的委员不记名投票，获所投选票过半数的选项通过；"
+                f"无选项过半数（含平票）时退回重新评价。")
+
     def quorum_refusal(self, *, present: int, committee_size: int = 0) -> str:
         """Why ``present`` distinct eligible members cannot decide (empty: they can)."""
         if present < self.min_present or (self.odd and present % 2 == 0):
@@ -105,6 +111,7 @@ class ProgrammeRules(ABC):
     charges_fee: bool = False  # an evaluation fee is paid through payments after acceptance
     application_form: bool = False  # the online 申报表 (evaluation/application_form.py) is part of applying
     acceptance_notice: bool = False  # the decision on acceptance is issued as a 受理通知书 PDF
+    send_back_label: str = "退回重新评价"  # the committee's ballot option that returns the case
 
     # --- the graph --------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class CapabilityRules(ProgrammeRules):
             plaque_template="evaluation/star_plaque_pdf.html",
             documents_states=frozenset({DRAFT, RETURNED}), scoring_states=frozenset({ON_SITE}),
             assignable_states=frozenset({EXPERT_REVIEW, ON_SITE}),
-            application_form=True, acceptance_notice=True,
+            application_form=True, acceptance_notice=True, send_back_label="退回专家组重新评价",
         )
 
     def unmet_conditions(self, member, today: dt.date) -> list[str]:

@@ -27,14 +27,13 @@ def open_appeal_window(evaluation: Evaluation) -> None:
     tell_member(evaluation, "evaluation_initial_result", closes=window.due_on)
 
 
-def evaluation_committee_decide(*, evaluation_id: int, option: str, record: str, by, meeting: bool = True,
-                                report=None) -> Evaluation:
+def evaluation_committee_decide(*, evaluation_id: int, option: str, record: str, by, meeting: bool = True) -> Evaluation:
     """Apply what the committee decided on the case (a meeting's tally, or, once the meetings
     are used up, the leading group's written decision, ``meeting=False``).
 
     ``option`` is SEND_BACK or one of the programme's ``committee_options``: credit approves
     the grade (public notice, 7 working days); capability gives the star level as the initial
-    result with the group's ``report`` (the appeal window opens). Sending back returns the case
+    result (the appeal window opens; the group's signed report is the institution's to read). Sending back returns the case
     to the evaluators (credit) or the expert group (capability). ``record`` says which meeting
     and what it counted; it is the transition's description."""
     def decide(evaluation):
@@ -54,8 +53,6 @@ def evaluation_committee_decide(*, evaluation_id: int, option: str, record: str,
         elif rules.allows("committee_approve", evaluation.state):
             evaluation.committee_approve(by=by, description=record[:250])
         else:
-            if report is not None:
-                evaluation.report.save(f"report-{evaluation.pk}.pdf", report, save=False)
             evaluation.give_initial_result(score=evaluation.score, grade=option, by=by, description=record[:250])
 
     def then(evaluation):

@@ -59,6 +59,13 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in (self.State.CONVENED, self.State.VOTING)
 
+    @property
+    def rule(self):
+        """The committee rule of the programme this body decides (quorum, majority, meetings)."""
+        from evaluation.programmes import rules_for
+
+        return rules_for(self.committee.programme_kind).committee
+
     def can_view_file(self, user, field_name) -> bool:
         return user.has_perm("experts.view_meeting") or (user.is_authenticated and self.committee.members.filter(
             user=user, until__isnull=True).exists())

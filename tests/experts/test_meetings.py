@@ -5,7 +5,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -286,3 +288,21 @@ def test_the_office_runs_a_meeting_from_the_admin_and_a_refusal_is_a_message(cli
     assert m.item(meeting, case).outcome == AgendaItem.NO_QUORUM
     response = client.post(reverse(transition, args=[meeting.pk, "close"]), follow=True)
     assert "未执行" in response.content.decode()
+
+
+def test_the_agenda_page_costs_the_same_queries_for_one_item_or_three():
+    body = m.committee("leading_group")
+    counts = []
+    for n in (1, 3):
+        cases = [h.in_committee() for _ in range(n)]
+        meeting = m.convene(body, *cases)
+        m.open_with(meeting, m.seats(body)[:5])
+        client = Client()
+        client.force_login(m.seats(body)[2].user)
+        url = reverse("experts:meeting", args=[meeting.pk])
+        client.get(url)  # caches warmed (site settings, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+        meetings.meeting_cancel(meeting_id=meeting.pk, reason="测试", by=h.office())
+    assert counts[0] == counts[1]
