@@ -45,10 +45,14 @@ def seed() -> dict:
     evaluator_mobile = _evaluations()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
-    member = Member.objects.filter(state=Member.State.ACTIVE).select_related("user").first()
+    member = (Member.objects.filter(state=Member.State.ACTIVE, evaluations__isnull=False).select_related("user")
+              .order_by("pk").first())  # a member with a published evaluation, as many have
     term = member.terms.first()
+    evaluator = get_user_model().objects.get(mobile=evaluator_mobile)
     return {"member_mobile": member.user.mobile, "certificate_no": term.certificate_no,
-            "evaluator_mobile": evaluator_mobile,
+            "evaluator_mobile": evaluator_mobile, "office_mobile": _office(),
+            "evaluation_id": member.evaluations.values_list("pk", flat=True).first(),
+            "assignment_id": Assignment.objects.filter(evaluator=evaluator).values_list("pk", flat=True).first(),
             "article_id": Article.objects.published().order_by("-publish_at").first().pk,
             "column_slug": columns[0].slug}
 
@@ -113,6 +117,16 @@ def _evaluations() -> str:
                    published_at=now, valid_until=timezone.localdate() + dt.timedelta(days=900 - m.pk % 800))
         for m in members)
     Assignment.objects.bulk_create(Assignment(evaluation=e, evaluator=user, assigned_by=user) for e in evaluations[:20])
+    return user.mobile
+
+
+def _office() -> str:
+    """A member of 评价办公室 (the group the migrations create) for the admin's pages."""
+    from django.contrib.auth.models import Group
+
+    user, _ = get_user_model().objects.get_or_create(mobile="16500000001", defaults={
+        "email": "office@bench.example", "name": "评价办公室", "is_staff": True, "password": make_password(PASSWORD)})
+    user.groups.add(Group.objects.get(name="评价办公室"))
     return user.mobile
 
 

@@ -95,16 +95,21 @@ class TransitionButtonsMixin:
             try:
                 step.service(**arguments)
             except self.refusal_errors as exc:
-                messages.error(request, f"“{step.label}”未执行：{_explain(exc)}")
+                if form is None:
+                    messages.error(request, f"“{step.label}”未执行：{_explain(exc)}")
+                    return HttpResponseRedirect(change_url)
+                # What was typed stays on the page, with the reason above it.
+                form.add_error(None, f"“{step.label}”未执行：{_explain(exc)}")
             else:
                 messages.success(request, f"已{step.label}：{obj}")
-            return HttpResponseRedirect(change_url)
+                return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "object": obj, "step": step, "form": form,
             "title": f"{step.label}：{obj}", "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/transition_confirm.html", context)
+        status = 422 if form is not None and form.is_bound and form.errors else 200
+        return TemplateResponse(request, "admin/transition_confirm.html", context, status=status)
 
 
 def _explain(exc: Exception) -> str:

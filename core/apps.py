@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_unread(sender, instance, **kwargs):
+    from .selectors import unread_count_forget
+
+    unread_count_forget(instance.recipient_id)
 
 
 class CoreConfig(AppConfig):
@@ -22,4 +29,7 @@ class CoreConfig(AppConfig):
         from .models import Message
 
         register_downloadable(Message, ["attachment"])
+        # A message that arrives, or is removed, changes its recipient's unread count.
+        post_save.connect(_forget_unread, sender=Message, dispatch_uid="core.unread.save")
+        post_delete.connect(_forget_unread, sender=Message, dispatch_uid="core.unread.delete")
         deadlines.discover()

@@ -22,6 +22,7 @@ from . import sms
 from .deadlines import deadline_scanner
 from .models import Delivery, Message
 from .outbox import BROKER_ERRORS, resend_stale
+from .selectors import unread_count_forget
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +164,7 @@ def message_mark_read(*, message: Message) -> None:
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
         message.refresh_from_db(fields=["read_at"])
+        unread_count_forget(message.recipient_id)
 
 
 def deliveries_redeliver_stale(*, now=None) -> int:

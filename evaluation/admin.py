@@ -18,7 +18,10 @@ from .admin_forms import (
     ExtendForm,
     FinalReportForm,
     InitialResultForm,
+    RectificationSendBackForm,
     ReturnForm,
+    RevokeForm,
+    SpotCheckForm,
 )
 from .application_form import section
 from .exceptions import EvaluationError
@@ -35,12 +38,16 @@ from .models import (
     ProgrammeDocument,
     ProvincialAssociation,
     ProvincialReview,
+    RectificationReport,
+    ResultChange,
+    SpotCheck,
     SubmittedDocument,
     SupersededFile,
 )
 
 PERM = "evaluation.change_evaluation"
 REVIEW_PERM = "evaluation.change_provincialreview"
+SPOT_PERM = "evaluation.change_spotcheck"
 can = transition_available
 
 
@@ -171,6 +178,18 @@ class ObjectionInline(ReadOnlyInline):
     show_change_link = True
 
 
+class SpotCheckInline(ReadOnlyInline):
+    model = SpotCheck
+    fields = ("kind", "checked_on", "outcome", "findings", "due_on", "state", "recorded_by")
+    show_change_link = True
+
+
+class ResultChangeInline(ReadOnlyInline):
+    model = ResultChange
+    fields = ("kind", "from_grade", "to_grade", "reason", "approval", "approved_on", "spot_check", "recorded_by",
+              "recorded_at")
+
+
 class OverdueFilter(admin.SimpleListFilter):
     """Evaluations with a running clock past its due date (the 逾期 queue links here)."""
 
@@ -191,6 +210,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     view_on_site = False  # the evaluation's page is the institution's own, not a public one
+    list_per_page = 50
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
     list_filter = ("state", "programme", "grade", OverdueFilter)
     search_fields = ("member__name", "member__credit_code", "certificate_no")
@@ -202,7 +222,7 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
                        "acceptance_notice_link", "application_form_shown")
     fields = readonly_fields
     inlines = [SubmittedDocumentInline, ProvincialReviewInline, DeadlineInline, AppealInline,
-               ObjectionInline, SupersededFileInline, HistoryInline]
+               ObjectionInline, SpotCheckInline, ResultChangeInline, SupersededFileInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
     transitions = (
         AdminTransition("accept", "受理", services.evaluation_accept, PERM, can("accept")),
@@ -222,7 +242,9 @@ class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMix
         AdminTransition("downgrade", "降级", services.evaluation_downgrade, PERM, can("downgrade"),
                         form_class=DowngradeForm, style="danger"),
         AdminTransition("revoke", "撤销（摘牌）", services.evaluation_revoke, PERM, can("revoke"),
-                        reason_label="撤销原因及评价领导小组核准情况", style="danger"),
+                        form_class=RevokeForm, style="danger"),
+        AdminTransition("spot_check", "记录抽查/考核", services.spot_check_record, SPOT_PERM,
+                        lambda e: e.is_current_result, form_class=SpotCheckForm),
     )
 
     def get_queryset(self, request):
@@ -298,6 +320,80 @@ class ObjectionAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin)
         return admin_file_link(obj, "attachment")
 
 
+class RectificationReportInline(ReadOnlyInline):
+    model = RectificationReport
+    fields = ("text", "link", "submitted_by", "submitted_at")
+
+    @admin.display(description="书面报告")
+    def link(self, obj):
+        return admin_file_link(obj, "file", obj.file_name or "下载")
+
+
+class RectificationOverdueFilter(admin.SimpleListFilter):
+    """Rectification reports not in by their date (the 整改逾期 queue links here)."""
+
+    title = "整改期限"
+    parameter_name = "late"
+
+    @staticmethod
+    def lookups_today() -> dict:
+        return {"state": SpotCheck.State.AWAITING, "due_on__lt": timezone.localdate()}
+
+    def lookups(self, request, model_admin):
+        return [("yes", "逾期未报整改情况")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**self.lookups_today()) if self.value() == "yes" else queryset
+
+
+def _reported(spot_check) -> bool:
+    return spot_check.state == SpotCheck.State.REPORTED
+
+
+def _open(spot_check) -> bool:
+    return spot_check.state != SpotCheck.State.CLOSED
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(RecordAdminMixin, TransitionButtonsMixin, admin.ModelAdmin):
+    """抽查与整改 (004 §21-22): recorded from the evaluation's 记录抽查/考核 button; here the
+    office reads the institution's reports and accepts them, sets a new date, or closes."""
+
+    refusal_errors = (*TransitionButtonsMixin.refusal_errors, EvaluationError)
+    list_display = ("evaluation", "kind", "checked_on", "outcome", "state", "due_on")
+    list_filter = ("state", "outcome", "kind", RectificationOverdueFilter)
+    search_fields = ("evaluation__member__name", "evaluation__certificate_no")
+    list_select_related = ("evaluation__member", "evaluation__programme")
+    readonly_fields = ("evaluation", "kind", "checked_on", "findings", "outcome", "requirements", "due_on", "state",
+                       "recorded_by", "recorded_at", "review_note", "reviewed_by", "reviewed_at")
+    fields = readonly_fields
+    inlines = [RectificationReportInline, HistoryInline]
+    transitions = (
+        AdminTransition("accept", "整改验收通过", services.rectification_review, SPOT_PERM, _reported,
+                        object_arg="spot_check_id", fixed={"accepted": True}, reason_label="验收意见",
+                        reason_arg="note"),
+        AdminTransition("send_back", "整改不到位，重新限期", services.rectification_review, SPOT_PERM, _reported,
+                        object_arg="spot_check_id", fixed={"accepted": False}, form_class=RectificationSendBackForm,
+                        style="danger"),
+        AdminTransition("close", "结案", services.spot_check_close, SPOT_PERM, _open, object_arg="spot_check_id",
+                        reason_label="结案原因（例如已撤销或降级）"),
+    )
+
+
+@admin.register(ResultChange)
+class ResultChangeAdmin(RecordAdminMixin, admin.ModelAdmin):
+    """Downgrades and revocations as published, each with the leading group's approval; they
+    are made from the evaluation's 降级 / 撤销（摘牌） buttons."""
+
+    list_display = ("evaluation", "kind", "from_grade", "to_grade", "approved_on", "recorded_at")
+    list_filter = ("kind",)
+    search_fields = ("evaluation__member__name",)
+    list_select_related = ("evaluation__member", "evaluation__programme")
+    readonly_fields = ("evaluation", "kind", "from_grade", "to_grade", "reason", "approval", "approved_on",
+                       "spot_check", "recorded_by", "recorded_at")
+    fields = readonly_fields
+
+
 @admin.register(ProvincialAssociation)
 class ProvincialAssociationAdmin(admin.ModelAdmin):
     list_display = ("province", "name", "contact", "is_active")
@@ -345,3 +441,6 @@ register_queue(Queue("待答复复议", PERM, Evaluation, {"state__in": selector
 register_queue(Queue("待处理公示异议", "evaluation.change_objection", Objection,
                      {"decision": Objection.Decision.PENDING}))
 register_queue(Queue("逾期评价时限", PERM, Evaluation, OverdueFilter.lookups_today, query="overdue=yes", urgent=True))
+register_queue(Queue("待验收整改报告", SPOT_PERM, SpotCheck, {"state": SpotCheck.State.REPORTED}))
+register_queue(Queue("逾期未报整改情况", SPOT_PERM, SpotCheck, RectificationOverdueFilter.lookups_today, query="late=yes",
+                     urgent=True))

@@ -18,6 +18,8 @@ class EvaluationConfig(AppConfig):
             "evaluation.view_criterionscore", "evaluation.export_evaluation", "evaluation.view_supersededfile",
             "evaluation.view_evidence", "evaluation.view_provincialreview", "evaluation.change_provincialreview",
             "evaluation.view_applicationform", "evaluation.view_applicationformversion",
+            "evaluation.view_spotcheck", "evaluation.change_spotcheck", "evaluation.view_rectificationreport",
+            "evaluation.view_resultchange",
         ],
     }
 
@@ -32,6 +34,7 @@ class EvaluationConfig(AppConfig):
             Evidence,
             Objection,
             ProgrammeDocument,
+            RectificationReport,
             SubmittedDocument,
             SupersededFile,
         )
@@ -45,4 +48,5 @@ class EvaluationConfig(AppConfig):
         register_downloadable(Objection, ["attachment"])
         register_downloadable(SupersededFile, ["file"])
         register_downloadable(Evidence, ["file"])
+        register_downloadable(RectificationReport, ["file"])
         register_certificate_lookup(certificate_lookup)

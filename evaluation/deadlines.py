@@ -21,6 +21,11 @@ def expire_results(now):
     return services.results_expire(now=now)
 
 
+@deadline_scanner("evaluation.rectifications_overdue")
+def flag_late_rectifications(now):
+    return services.rectifications_overdue(now=now)
+
+
 def act_on_deadline(*, deadline_id: int, now) -> None:
     """Act on one clock that has run out, as the scanner would (used by demo data)."""
     services.clock_act_now(deadline_id=deadline_id, now=now)

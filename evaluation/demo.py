@@ -167,7 +167,8 @@ def _drive(programme, member, target, office, evaluators, pdf):
             e.expire(description="有效期届满（演示数据）")
             e.save()
     elif target == "revoked":
-        services.evaluation_revoke(evaluation_id=e.pk, reason="核查发现严重失信行为，经评价领导小组核准摘牌。", by=office)
+        services.evaluation_revoke(evaluation_id=e.pk, reason="核查发现严重失信行为，依规摘牌。", by=office,
+                                   approval="评价领导小组 2026 年第 2 次会议核准", approved_on=timezone.localdate())
 
 
 def _capability_programme() -> None:

@@ -35,3 +35,7 @@ class ResultChangeRefused(EvaluationError):
 
 class WrongState(EvaluationError):
     """The evaluation moved on (another click, another person) before this step."""
+
+
+class SupervisionRefused(EvaluationError):
+    """A spot check or rectification step the rules do not allow now (004 §21-22)."""

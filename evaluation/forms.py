@@ -31,6 +31,13 @@ class AppealForm(forms.Form):
     attachment = forms.FileField(label="附件（可选）", required=False, validators=[document_validator])
 
 
+class RectificationForm(forms.Form):
+    text = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="逐条说明针对整改要求所采取的措施和效果。")
+    file = forms.FileField(label="整改情况书面报告（加盖公章的扫描件，可选）", required=False,
+                           validators=[document_validator])
+
+
 class ObjectionForm(forms.Form):
     name = forms.CharField(label="姓名或单位", max_length=100)
     contact = forms.CharField(label="联系方式", max_length=100, help_text="电话或邮箱，便于核查时联系。")

@@ -6,7 +6,7 @@ from django_fsm import can_proceed
 
 from core.certificates import CertificateFound
 
-from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, Evidence
+from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, Evidence, ResultChange
 from .programmes import registered
 
 
@@ -20,9 +20,12 @@ def evaluations_of(*, member) -> QuerySet[Evaluation]:
     return member.evaluations.select_related("programme").prefetch_related("deadlines")
 
 
-def evaluation_for_member(*, member, pk: int) -> Evaluation | None:
-    return (member.evaluations.select_related("programme", "member__user")
-            .prefetch_related("deadlines", "documents__document", "programme__documents").filter(pk=pk).first())
+def evaluation_for_member(*, member, pk: int, documents: bool = True) -> Evaluation | None:
+    """The member's own evaluation with its clocks, and (for the pages that list them) its
+    documents; the appeal comes in the same query."""
+    evaluations = member.evaluations.select_related("programme", "member__user", "appeal_record")
+    prefetch = ("deadlines", "documents__document", "programme__documents") if documents else ("deadlines",)
+    return evaluations.prefetch_related(*prefetch).filter(pk=pk).first()
 
 
 def assignments_of(*, user) -> QuerySet[Assignment]:
@@ -47,7 +50,10 @@ def registry(*, query: str = "") -> QuerySet[Evaluation]:
                .annotate(credit_grade=Subquery(credit.values("grade")[:1]))
                .select_related("member", "programme").order_by("-published_at"))
     if query:
-        results = results.filter(Q(member__name__icontains=query) | Q(certificate_no=query.upper()))
+        # Names are matched through the members' trigram index; a certificate number is
+        # ASCII, so only an ASCII query may be one (an OR across the join would defeat the index).
+        by_name = Q(member__name__icontains=query)
+        results = results.filter(by_name | Q(certificate_no=query.upper()) if query.isascii() else by_name)
     return results
 
 
@@ -60,15 +66,14 @@ def brand_list() -> QuerySet[Evaluation]:
 
 
 def result_changes(limit: int = 20) -> list:
-    """Published downgrades and revocations, newest first, with the reason as recorded (the
-    office writes it for publication, 004 §23)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django_fsm_log.models import StateLog
+    """Published downgrades and revocations, newest first, each with its reason and the leading
+    group's approval (004 §23: 处理结果将在协会官方网站公布)."""
+    return list(ResultChange.objects.select_related("evaluation__member", "evaluation__programme")[:limit])
 
-    logs = list(StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Evaluation),
-                                        transition__in=["downgrade", "revoke"]).order_by("-timestamp")[:limit])
-    evaluations = Evaluation.objects.select_related("member", "programme").in_bulk([int(x.object_id) for x in logs])
-    return [(log, evaluations[int(log.object_id)]) for log in logs if int(log.object_id) in evaluations]
+
+def spot_checks_of(evaluation: Evaluation) -> list:
+    """The checks on a result with their rectification reports, newest first (the institution's page)."""
+    return list(evaluation.spot_checks.prefetch_related("reports"))
 
 
 def certificate_lookup(number: str):
@@ -114,7 +119,7 @@ def assignable_evaluations() -> QuerySet[Evaluation]:
 
 def appeal_window_closes(evaluation: Evaluation):
     """The last day an appeal may be filed (None before a result was given)."""
-    deadline = evaluation.deadlines.filter(kind="appeal_window").first()
+    deadline = next((d for d in evaluation.deadlines.all() if d.kind == "appeal_window"), None)  # prefetched
     return deadline.due_on if deadline else None
 
 

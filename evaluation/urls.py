@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/questionnaire/done/", views.questionnaire_done, name="questionnaire_done"),
     path("<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("<int:pk>/rectification/<int:spot_check_pk>/", views.rectification, name="rectification"),
 ]

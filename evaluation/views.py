@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,22 +7,23 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.access import member_required
+from core.paging import PeekPage
 from core.ratelimits import form_over_limit
 from payments.views import invoice_info
 
 from . import selectors, services
 from .application_form import SECTION_KEYS, answers_from_post, prefill, section
 from .exceptions import EvaluationError
-from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm
-from .models import Evaluation, Programme, document_validator, evidence_validator
+from .forms import AppealForm, ApplyForm, HandlerForm, ObjectionForm, RectificationForm
+from .models import Evaluation, Programme, SpotCheck, document_validator, evidence_validator
 from .panels import panels_for
 
 INSTITUTION_STEPS = ("submit", "fee_paid", "submit_self_assessment", "resubmit_supplement", "submit_evidence",
                      "appeal")
 
 
-def _own(member, pk) -> Evaluation:
-    evaluation = selectors.evaluation_for_member(member=member, pk=pk)
+def _own(member, pk, documents: bool = True) -> Evaluation:
+    evaluation = selectors.evaluation_for_member(member=member, pk=pk, documents=documents)
     if evaluation is None:
         raise Http404
     return evaluation
@@ -82,14 +82,22 @@ def apply(request, member, kind):
 
 @member_required
 def detail(request, member, pk):
-    evaluation = _own(member, pk)
+    evaluation = _own(member, pk, documents=False)
     closes = selectors.appeal_window_closes(evaluation)
     can_appeal = (can_proceed(evaluation.appeal) and closes is not None
                   and not hasattr(evaluation, "appeal_record"))
     return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
                  panels=panels_for(request, evaluation),
-                 can_appeal=can_appeal, provincial_review=evaluation.provincial_reviews.select_related("association")
-                 .order_by("-opened_at", "-id").first())
+                 spot_checks=selectors.spot_checks_of(evaluation) if evaluation.certificate_no else [],
+                 can_appeal=can_appeal, provincial_review=_provincial_review(evaluation))
+
+
+def _provincial_review(evaluation):
+    """The provincial association's latest review, which the page shows while the application
+    waits for acceptance (while it is pending, the accept step itself is not yet allowed)."""
+    if not evaluation.rules.allows("accept", evaluation.state):
+        return None
+    return evaluation.provincial_reviews.select_related("association").order_by("-opened_at", "-id").first()
 
 
 @member_required
@@ -323,6 +331,28 @@ def appeal(request, member, pk):
                  appeal_closes=selectors.appeal_window_closes(evaluation))
 
 
+@member_required
+def rectification(request, member, pk, spot_check_pk):
+    """上报整改情况 (004 §22): what the check found and asked, every report sent so far, and,
+    while one is awaited, the form for the written report."""
+    evaluation = _own(member, pk)
+    spot_check = get_object_or_404(evaluation.spot_checks.prefetch_related("reports"), pk=spot_check_pk)
+    awaiting = spot_check.state == SpotCheck.State.AWAITING
+    form = RectificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not awaiting:
+        messages.info(request, f"该整改要求当前为“{spot_check.get_state_display()}”，无需再上报。")
+    if request.method == "POST" and awaiting and form.is_valid():
+        try:
+            services.rectification_report_submit(spot_check_id=spot_check.pk, by=request.user, **form.cleaned_data)
+        except EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "整改情况报告已提交，评价办公室验收后将通知您。")
+        return redirect("evaluation:rectification", pk=pk, spot_check_pk=spot_check.pk)
+    return _page(request, evaluation, "evaluation/rectification.html", member=member, spot_check=spot_check,
+                 form=form if awaiting else None)
+
+
 def notices(request):
     """Public: evaluations under notice, each with an objection form."""
     return render(request, "evaluation/notices.html", {"evaluations": selectors.under_notice()})
@@ -346,7 +376,7 @@ def objection(request, pk):
 def registry(request):
     """Public result registry and certificate check (the certificate's QR code opens this)."""
     query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]
-    page = Paginator(selectors.registry(query=query), 30).get_page(request.GET.get("page"))
+    page = PeekPage(selectors.registry(query=query), request.GET.get("page"), 30)
     return render(request, "evaluation/registry.html", {
         "page": page, "query": query, "changes": selectors.result_changes() if not query else []})
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.demo import DemoLogin
 from core.pdf import render_pdf
+from evaluation import demo_supervision
 from evaluation import services as evaluation_services
 from evaluation.certificates import certificates_generate
 from evaluation.models import Evaluation, Programme
@@ -67,6 +68,7 @@ def _held(body: Committee, office) -> list[DemoLogin]:
         evaluation_services.evaluation_close_appeal_window(evaluation_id=case.pk)
         notice_end(evaluation_id=case.pk)
         certificates_generate(evaluation_id=case.pk)
+    demo_supervision.seed(office, cases)
     return [DemoLogin(role=f"星级评价·已发布（{s}）", login=e.member.user.mobile) for e, (s, *_r) in zip(
         cases, STARRED, strict=True)]
 

@@ -2,7 +2,7 @@
 they are enough, a member's view of an agenda, and who may read a case's materials."""
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from evaluation.programmes.base import SEND_BACK
 
@@ -25,16 +25,17 @@ class Quorum:
 
 def item_quorum(item: AgendaItem) -> Quorum:
     """Distinct present members not recused from the item, judged by the programme's rule."""
-    return _quorums(item.meeting, [item])[item.pk]
+    present = {member for member, here in attendance_of(item.meeting).items() if here}
+    recused = {item.pk: set(item.recusals.values_list("member", flat=True))}
+    return _quorums(item.meeting, [item], present, recused)[item.pk]
 
 
-def _quorums(meeting: Meeting, items: list[AgendaItem]) -> dict[int, Quorum]:
-    """Each item's quorum in three queries, however many items and members."""
-    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member", flat=True))
-    recused: dict[int, set] = {}
-    for item_id, member_id in Recusal.objects.filter(item__in=items).values_list("item", "member"):
-        recused.setdefault(item_id, set()).add(member_id)
-    size = meeting.committee.members.filter(until__isnull=True).count()
+def _quorums(meeting: Meeting, items: list[AgendaItem], present: set[int],
+             recused: dict[int, set[int]]) -> dict[int, Quorum]:
+    """Each item's quorum from the meeting's attendance and recusals (already loaded)."""
+    size = getattr(meeting, "committee_size", None)
+    if size is None:
+        size = meeting.committee.members.filter(until__isnull=True).count()
     rule = meeting.rule
     quorums = {}
     for item in items:
@@ -43,27 +44,48 @@ def _quorums(meeting: Meeting, items: list[AgendaItem]) -> dict[int, Quorum]:
     return quorums
 
 
+def meeting_for_agenda(pk: int) -> Meeting | None:
+    """A meeting with its committee and the committee's current size (for the quorum)."""
+    return (Meeting.objects.select_related("committee")
+            .annotate(committee_size=Count("committee__members", filter=Q(committee__members__until__isnull=True)))
+            .filter(pk=pk).first())
+
+
+def attendance_of(meeting: Meeting) -> dict[int, bool]:
+    """Who was recorded, present or not, by member id (a committee: at most 25 rows)."""
+    return dict(Attendance.objects.filter(meeting=meeting).values_list("member", "present"))
+
+
 def meetings_of(user) -> QuerySet[Meeting]:
     """The meetings of the committees the user sits on now, newest first."""
     seats = CommitteeMember.objects.filter(user=user, until__isnull=True).values("committee")
     return Meeting.objects.filter(committee__in=seats).select_related("committee").order_by("-held_at")
 
 
-def agenda_for(meeting: Meeting, member: CommitteeMember | None) -> list[AgendaItem]:
+def agenda_for(meeting: Meeting, member: CommitteeMember | None,
+               attendance: dict[int, bool] | None = None) -> list[AgendaItem]:
     """The meeting's items, each with ``my_recusal`` and ``i_voted`` for ``member``, its options,
-    and while voting its ``quorum``; a constant number of queries."""
+    and while voting its ``quorum``; a constant number of queries (``attendance`` as
+    attendance_of gives it, when the caller has it already)."""
     items = meeting.items.select_related("evaluation__member", "evaluation__programme").order_by("position")
     if member is not None:
         items = items.annotate(i_voted=Exists(BallotCast.objects.filter(item=OuterRef("pk"), member=member)))
-        items = items.prefetch_related(Prefetch("recusals", Recusal.objects.filter(member=member), to_attr="mine"))
     items = list(items)
+    recusals: dict[int, list[Recusal]] = {}
+    for recusal in Recusal.objects.filter(item__in=items):
+        recusals.setdefault(recusal.item_id, []).append(recusal)
     reports = {r.visit.evaluation_id: r for r in GroupReport.objects.filter(
         visit__evaluation__in=[i.evaluation_id for i in items]).exclude(pdf="").select_related("visit")}
-    quorums = _quorums(meeting, items) if meeting.state == Meeting.State.VOTING else {}
+    quorums = {}
+    if meeting.state == Meeting.State.VOTING:
+        attendance = attendance_of(meeting) if attendance is None else attendance
+        present = {member_id for member_id, here in attendance.items() if here}
+        recused = {item_id: {r.member_id for r in rows} for item_id, rows in recusals.items()}
+        quorums = _quorums(meeting, items, present, recused)
     for item in items:
         item.group_report = reports.get(item.evaluation_id)
         item.quorum = quorums.get(item.pk)
-        item.my_recusal = item.mine[0] if member is not None and item.mine else None
+        item.my_recusal = next((r for r in recusals.get(item.pk, ()) if member and r.member_id == member.pk), None)
         item.options = item_options(item)
         labels = dict(item.options)
         item.suggestion_label = labels.get(item.suggestion, "")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from . import meetings
 from .exceptions import ExpertsError
 from .forms import ReceiptForm, RecusalForm
-from .meeting_selectors import agenda_for, item_options, meetings_of
+from .meeting_selectors import agenda_for, attendance_of, item_options, meeting_for_agenda, meetings_of
 from .models import CommitteeMember, Meeting
 
 
@@ -23,7 +23,7 @@ def meeting_list(request):
 def meeting(request, pk):
     """The agenda: per item the institution, the suggested result, the case's files, my
     recusal or my vote; the count after the meeting; the minutes and their signatures."""
-    meeting = Meeting.objects.select_related("committee").filter(pk=pk).first()
+    meeting = meeting_for_agenda(pk)
     seat = meetings.seat_of(meeting, request.user) if meeting is not None else None
     if seat is None:  # the office runs meetings from the admin
         raise Http404
@@ -53,9 +53,10 @@ def meeting(request, pk):
         except ExpertsError as exc:
             error = str(exc)
     signatures = list(meeting.signatures.select_related("member"))
+    attendance = attendance_of(meeting)
     return render(request, "experts/meeting.html", {
-        "meeting": meeting, "seat": seat, "items": agenda_for(meeting, seat), "error": error,
-        "present": meeting.attendance.filter(member=seat).values_list("present", flat=True).first(),
+        "meeting": meeting, "seat": seat, "items": agenda_for(meeting, seat, attendance), "error": error,
+        "present": attendance.get(seat.pk),
         "signatures": signatures,
         "i_signed": any(s.member_id == seat.pk and s.content_hash == meeting.minutes_hash for s in signatures),
         "signs_minutes": seat.role != CommitteeMember.Role.MEMBER,

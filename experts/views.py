@@ -57,6 +57,9 @@ def apply(request):
     return render(request, "experts/apply.html", {"form": form, "expert": expert})
 
 
+DONE_SHOWN = 20  # finished tasks listed on the workbench (the latest)
+
+
 def workbench(request):
     """The workbench: my tasks (open ones first, each with the due date that binds it now;
     finished ones apart) and, for pool experts, my profile and term, training and conflicts.
@@ -77,14 +80,17 @@ def workbench(request):
         else:
             messages.success(request, "利益冲突已登记，相关机构的评价将自动回避。")
             return redirect("experts:workbench")
-    assignments = list(assignments_of(user=request.user))
-    open_tasks = [a for a in assignments if a.state == Assignment.State.ASSIGNED]
+    assignments = assignments_of(user=request.user)
+    open_tasks = list(assignments.filter(state=Assignment.State.ASSIGNED))
     for task in open_tasks:
         task.clock = task.evaluation.current_clock()
     open_tasks.sort(key=lambda a: (a.clock is None, a.clock.due_on if a.clock else None, a.pk))
-    done = [a for a in assignments if a.state != Assignment.State.ASSIGNED]
+    # The finished ones grow with every year of service: the latest are shown, however many.
+    done = list(assignments.exclude(state=Assignment.State.ASSIGNED).prefetch_related(None).order_by("-pk")
+                [:DONE_SHOWN + 1])
     return render(request, "experts/workbench.html", {
-        "open_tasks": open_tasks, "done": done, "today": timezone.localdate(), "expert": expert,
+        "open_tasks": open_tasks, "done": done[:DONE_SHOWN], "more_done": len(done) > DONE_SHOWN,
+        "today": timezone.localdate(), "expert": expert,
         **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
         "recent_messages": inbox_messages(user=request.user)[:5],
         "invitations": selectors.invitations_of(expert=expert) if expert is not None else [],

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts.validators import validate_mobile
+from core.fsm import ConcurrentTransitionMixin
 from core.identifiers import validate_credit_code, validate_id_number
 from core.uploads import RandomUploadPath, UploadValidator
 from payments.payable import InvoiceParty, PaymentContext

@@ -8,12 +8,12 @@ from .models import Member, MembershipTerm
 
 
 def member_for(*, user) -> Member | None:
-    """The member behind an account, with what the centre shows (one query)."""
-    return (
-        Member.objects.select_related("membership_type", "user", "unit", "individual")
-        .filter(user=user)
-        .first()
-    )
+    """The member behind an account, with what the centre shows (one query; the account is
+    the one already loaded for the request, not joined again)."""
+    member = Member.objects.select_related("membership_type", "unit", "individual").filter(user=user).first()
+    if member is not None:
+        member.user = user
+    return member
 
 
 def terms_of(*, member: Member) -> list[MembershipTerm]:

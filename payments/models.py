@@ -10,9 +10,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.fsm import ConcurrentTransitionMixin
 from core.uploads import RandomUploadPath, UploadValidator
 
 voucher_validator = UploadValidator(kinds=("pdf", "jpeg", "png"), max_bytes=10 * 1024 * 1024)

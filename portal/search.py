@@ -34,8 +34,10 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        # Prefix matching lets a single character find the pieces that start with it.
-        tsquery = " & ".join(f"{term}:*" for term in terms)
+        # A two-character Chinese piece matches exactly, which the GIN index answers without
+        # scanning a prefix range; a single character, a Latin word or a number matches the
+        # pieces that start with it.
+        tsquery = " & ".join(term if _CJK.fullmatch(term) and len(term) == 2 else f"{term}:*" for term in terms)
         return queryset.filter(RawSQL("to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)",
                                       (tsquery,), output_field=BooleanField()))
     for term in terms:

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from core import health
+from core.paging import PeekPage
 
 from . import selectors
 from .cache import cached_public_page
@@ -35,7 +36,7 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:50]
     page = None
     if query:
-        page = Paginator(selectors.search(query=query), 20).get_page(request.GET.get("page"))
+        page = PeekPage(selectors.search(query=query), request.GET.get("page"), 20)
     return render(request, "portal/search.html", {"query": query, "page": page})
 
 

@@ -118,6 +118,9 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions are read from Redis on every signed-in request and written through to the
+    # database, so a cache outage or flush signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by all processes on the machine, so login rate limits hold
     # across web workers even without Redis.

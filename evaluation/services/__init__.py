@@ -44,6 +44,13 @@ from .self_assessment import (
     out_of_100,
     self_score,
 )
+from .supervision import (
+    rectification_report_submit,
+    rectification_review,
+    rectifications_overdue,
+    spot_check_close,
+    spot_check_record,
+)
 
 __all__ = [
     "acceptance_notice_render", "application_form_render", "application_form_save",
@@ -58,5 +65,6 @@ __all__ = [
     "evaluation_start", "evaluation_submit", "evaluation_submit_self_assessment", "evaluation_upload_document",
     "evaluation_upload_final_report", "evaluators_score", "locked_evaluation", "notice_end",
     "objection_decide", "objection_submit", "out_of_100", "results_expire", "self_score", "standard_import",
-    "tell_member", "tell_office",
+    "tell_member", "tell_office", "spot_check_record", "spot_check_close", "rectification_report_submit",
+    "rectification_review", "rectifications_overdue",
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.outbox import job_enqueue
 
 from ..exceptions import Incomplete, ResultChangeRefused
-from ..models import Evaluation, SupersededFile
+from ..models import Evaluation, ResultChange, SupersededFile
 from ._common import (
     K,
     evaluation_move,
@@ -70,17 +70,41 @@ def evaluation_upload_final_report(*, evaluation_id: int, file, by) -> Evaluatio
     return evaluation
 
 
-def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> Evaluation:
-    """Lower a published result (committee-approved, with reason); the old certificate and
-    plaque are kept and new ones made."""
-    require(reason, "请填写降级原因及评审领导小组核准情况。")
+def _result_change(evaluation: Evaluation, *, kind: str, to_grade: str, reason: str, approval: str,
+                   approved_on: dt.date, spot_check_id: int | None, by) -> ResultChange:
+    """The published record of a downgrade or revocation, with the leading group's approval."""
+    spot_check = None
+    if spot_check_id is not None:
+        spot_check = evaluation.spot_checks.filter(pk=spot_check_id).first()
+        if spot_check is None:
+            raise ResultChangeRefused("所选抽查/复评记录不属于该评价。")
+    return ResultChange.objects.create(
+        evaluation=evaluation, kind=kind, from_grade=evaluation.grade, to_grade=to_grade, reason=reason,
+        approval=approval, approved_on=approved_on, spot_check=spot_check, recorded_by=by, recorded_at=timezone.now())
+
+
+def _approved(reason: str, approval: str, approved_on: dt.date | None, what: str) -> None:
+    require(reason, f"请填写{what}原因。")
+    require(approval, f"{what}须经评价领导小组核准：请填写核准情况（会议或文件）。")
+    if approved_on is None or approved_on > timezone.localdate():
+        raise ResultChangeRefused("请填写评价领导小组的核准日期（不晚于今天）。")
+
+
+def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, approval: str, approved_on: dt.date,
+                         spot_check_id: int | None = None, by) -> Evaluation:
+    """Lower a published result on a reason, with the leading group's approval recorded and
+    published (004 §23); the old certificate and plaque are kept and new ones made."""
+    _approved(reason, approval, approved_on, "降级")
 
     def downgrade(evaluation):
         order = dict(evaluation.programme.grade_bands.values_list("grade", "min_score"))
         if grade not in order or order[grade] >= order.get(evaluation.grade, Decimal(101)):
             raise ResultChangeRefused("降级后的等级必须低于当前等级。")
         previous = evaluation.grade
-        evaluation.downgrade(grade=grade, reason=reason, by=by, description=f"降为 {grade}：{reason[:150]}")
+        _result_change(evaluation, kind=ResultChange.Kind.DOWNGRADE, to_grade=grade, reason=reason,
+                       approval=approval, approved_on=approved_on, spot_check_id=spot_check_id, by=by)
+        evaluation.downgrade(grade=grade, reason=reason, by=by,
+                             description=f"降为 {grade}：{reason[:120]}（核准：{approval[:60]}）")
         for field in ("certificate", "plaque"):
             keep_superseded(evaluation, field, f"由 {previous} 降为 {grade}，证书重新制作", by)
         evaluation.certificate = evaluation.plaque = ""
@@ -89,10 +113,18 @@ def evaluation_downgrade(*, evaluation_id: int, grade: str, reason: str, by) -> 
         enqueue_certificates(e.pk), tell_member(e, "evaluation_changed", reason=reason)))
 
 
-def evaluation_revoke(*, evaluation_id: int, reason: str, by) -> Evaluation:
-    require(reason, "请填写撤销原因及评审领导小组核准情况。")
-    return evaluation_move(evaluation_id, lambda e: e.revoke(reason=reason, by=by, description=reason[:200]),
-                           then=lambda e: tell_member(e, "evaluation_changed", reason=reason))
+def evaluation_revoke(*, evaluation_id: int, reason: str, approval: str, approved_on: dt.date,
+                      spot_check_id: int | None = None, by) -> Evaluation:
+    """Revoke a published result (摘牌) on a reason, with the leading group's approval recorded
+    and published (004 §23; 001 §18(十))."""
+    _approved(reason, approval, approved_on, "撤销")
+
+    def revoke(evaluation):
+        _result_change(evaluation, kind=ResultChange.Kind.REVOKE, to_grade="", reason=reason, approval=approval,
+                       approved_on=approved_on, spot_check_id=spot_check_id, by=by)
+        evaluation.revoke(reason=reason, by=by, description=f"{reason[:140]}（核准：{approval[:50]}）")
+
+    return evaluation_move(evaluation_id, revoke, then=lambda e: tell_member(e, "evaluation_changed", reason=reason))
 
 
 def evaluation_extend(*, evaluation_id: int, months: int, reason: str, by) -> Evaluation:

@@ -4,8 +4,10 @@ members from the expert pool, seed 004 §8, §10), each with its members, their 
 and a secretary. Members who leave stay on record with the day and the reason."""
 from django.conf import settings
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from core.fsm import ConcurrentTransitionMixin
 
 from .pool import Expert
 

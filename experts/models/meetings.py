@@ -12,9 +12,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.fsm import ConcurrentTransitionMixin
 from core.uploads import RandomUploadPath
 
 from .committees import Committee, CommitteeMember

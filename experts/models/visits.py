@@ -7,9 +7,10 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.fsm import ConcurrentTransitionMixin
 from core.uploads import RandomUploadPath
 
 from .pool import Expert, Specialty

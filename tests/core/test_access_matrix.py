@@ -46,6 +46,7 @@ FILE_POLICY = {
     ("evaluation.objection", "attachment"): "evaluation.view_objection",
     ("evaluation.supersededfile", "file"): "evaluation.view_evaluation",
     ("evaluation.evidence", "file"): "evaluation.view_evaluation",
+    ("evaluation.rectificationreport", "file"): "evaluation.view_spotcheck",
     ("core.message", "attachment"): "core.view_message",
     ("experts.expert", "consent_letter"): "experts.view_expert",
     ("experts.appointment", "letter"): "experts.view_appointment",
@@ -146,6 +147,7 @@ def _owned_objects():
 CAPABILITY = "capability"
 VISIT = "visit"
 MEETING = "meeting"
+RECTIFICATION = "rectification"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -166,6 +168,7 @@ def _arguments(name, owner, evaluation, order, assignment):
         "experts:report": VISIT,
         "experts:challenge": VISIT,
         "experts:meeting": MEETING,  # a committee meeting: a member of that committee's (below)
+        "evaluation:rectification": RECTIFICATION,  # a spot check's rectification: its institution's
         "evaluation:objection": None,  # public while under notice
         "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
@@ -202,6 +205,13 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
 
             meeting = Meeting.objects.filter(state=Meeting.State.CONVENED).first()
             arguments, rightful = {"pk": meeting.pk}, meeting.committee.members.first().user
+        if arguments == RECTIFICATION:
+            from evaluation.models import SpotCheck
+
+            check = SpotCheck.objects.filter(state=SpotCheck.State.AWAITING).select_related(
+                "evaluation__member__user").first()
+            arguments = {"pk": check.evaluation_id, "spot_check_pk": check.pk}
+            rightful = check.evaluation.member.user
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)
@@ -273,7 +283,8 @@ def test_private_files_open_for_their_owner_and_the_roles_that_need_them_only(de
 
 def _owners(obj) -> set[int]:
     """Accounts that own a file's object (for the cross-member check)."""
-    for path in ("member.user_id", "evaluation.member.user_id", "order.payer_id", "recipient_id"):
+    for path in ("member.user_id", "evaluation.member.user_id", "spot_check.evaluation.member.user_id",
+                 "order.payer_id", "recipient_id"):
         value = obj
         try:
             for part in path.split("."):

@@ -42,7 +42,7 @@ def test_email_and_sms_wait_for_the_transaction_to_commit(user, mailoutbox, djan
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _send(user)
     assert mailoutbox == [] and sms.outbox == []
-    assert len(callbacks) == 2
+    assert len(callbacks) == 3  # the email, the SMS, and forgetting the cached unread count
 
 
 def test_channels_can_be_chosen_and_addresses_overridden(user, mailoutbox, django_capture_on_commit_callbacks):
@@ -171,3 +171,28 @@ def test_a_text_can_link_to_the_page_the_message_is_about(user, django_capture_o
         message = notification_send(template="evaluation_ready_for_committee", user=user, url="/admin/x/1/",
                                     context={"evaluation": evaluation, "total": "82.00"})
     assert "/admin/x/1/" in message.body
+
+
+def test_the_cached_unread_count_follows_messages_arriving_and_being_read(client, user,
+                                                                          django_capture_on_commit_callbacks):
+    import re
+
+    from core.selectors import unread_count
+
+    client.force_login(user)
+
+    def shown() -> int:
+        found = re.search(r'data-testid="unread-count">(\d+)<', client.get(reverse("core:inbox")).content.decode())
+        return int(found[1]) if found else 0
+
+    assert shown() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _send(user, channels=["site"])
+        _send(user, channels=["site"])
+    assert shown() == 2 and unread_count(user=user) == 2
+    client.get(reverse("core:message_detail", args=[first.pk]))  # reading it
+    assert shown() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Message.objects.get(pk=first.pk).delete()
+        Message.objects.filter(recipient=user).first().delete()
+    assert shown() == 0

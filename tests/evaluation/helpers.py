@@ -130,3 +130,8 @@ def under_notice(evaluation=None) -> Evaluation:
 def day_after(day: dt.date) -> dt.datetime:
     """09:00 on the day after ``day``, Shanghai time: when a scan finds the clock run out."""
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9)))
+
+
+def approved() -> dict:
+    """The leading group's approval a downgrade or revocation must name (004 §23)."""
+    return {"approval": "评价领导小组 2026 年第 3 次会议核准", "approved_on": timezone.localdate()}

@@ -61,3 +61,27 @@ def test_concurrent_questionnaire_submits_submit_once():
     assert outcomes == [200] * 4
     evaluation.refresh_from_db()
     assert evaluation.state == Evaluation.State.UNDER_REVIEW
+
+
+def test_concurrent_rectification_requests_and_reports_open_one_and_keep_one():
+    needs_postgresql()
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evaluation.deadlines import act_on_clocks
+    from evaluation.exceptions import EvaluationError
+    from evaluation.models import SpotCheck
+
+    evaluation = h.under_notice()
+    act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    office, today = h.office(), timezone.localdate()
+    outcomes = at_once(lambda: services.spot_check_record(
+        evaluation_id=evaluation.pk, kind="spot", checked_on=today, outcome="rectify", findings="问题",
+        requirements="整改", due_on=today + dt.timedelta(days=9), by=office), 4)
+    assert sum(isinstance(o, SpotCheck) for o in outcomes) == 1
+    assert all(isinstance(o, SpotCheck | EvaluationError) for o in outcomes)
+    check = evaluation.spot_checks.get()
+    url = reverse("evaluation:rectification", args=[evaluation.pk, check.pk])
+    statuses = at_once(lambda: _logged_in(evaluation.member.user).post(url, {"text": "已整改"}).status_code, 4)
+    assert set(statuses) <= {200, 302} and check.reports.count() == 1

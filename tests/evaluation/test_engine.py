@@ -281,11 +281,11 @@ def test_downgrade_and_revoke_need_reasons_and_a_lower_grade():
     act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
     evaluation.refresh_from_db()
     with pytest.raises(ResultChangeRefused):
-        services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="AAA", reason="x", by=h.office())
+        services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="AAA", reason="x", by=h.office(), **h.approved())
     evaluation = services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规",
-                                               by=h.office())
+                                               by=h.office(), **h.approved())
     assert (evaluation.state, evaluation.grade) == (S.PUBLISHED, "BB")
-    evaluation = services.evaluation_revoke(evaluation_id=evaluation.pk, reason="严重失信，摘牌", by=h.office())
+    evaluation = services.evaluation_revoke(evaluation_id=evaluation.pk, reason="严重失信，摘牌", by=h.office(), **h.approved())
     assert evaluation.state == S.REVOKED
 
 
@@ -372,7 +372,7 @@ def test_a_downgrade_keeps_the_old_certificate_and_plaque(django_capture_on_comm
         act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
     evaluation.refresh_from_db()
     old = {evaluation.certificate.name, evaluation.plaque.name}
-    services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规", by=h.office())
+    services.evaluation_downgrade(evaluation_id=evaluation.pk, grade="BB", reason="核查发现违规", by=h.office(), **h.approved())
     assert set(evaluation.superseded_files.values_list("file", flat=True)) == old
 
 

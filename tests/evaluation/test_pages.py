@@ -165,7 +165,7 @@ def test_the_public_sees_notices_objects_and_checks_the_registry(client, django_
     evaluation.refresh_from_db()
     registry = client.get(reverse("evaluation:registry") + f"?no={evaluation.certificate_no}").content.decode()
     assert evaluation.member.name in registry and "有效" in registry
-    services.evaluation_revoke(evaluation_id=evaluation.pk, reason="摘牌", by=h.office())
+    services.evaluation_revoke(evaluation_id=evaluation.pk, reason="摘牌", by=h.office(), **h.approved())
     registry = client.get(reverse("evaluation:registry") + f"?q={evaluation.member.name}").content.decode()
     assert "已撤销（作废）" in registry
 

@@ -88,7 +88,7 @@ def test_the_office_seats_members_in_the_admin_and_a_wrong_mobile_is_said_at_the
     client.force_login(staff)
     url = reverse("admin:experts_committee_transition", args=[committee.pk, "add_member"])
     response = client.post(url, {"mobile": "13999999999", "role": "member"})
-    assert response.status_code == 200 and "没有使用该手机号的账号" in response.content.decode()
+    assert response.status_code == 422 and "没有使用该手机号的账号" in response.content.decode()
     person = UserFactory()
     client.post(url, {"mobile": person.mobile, "role": "chair", "title": "协会副会长"})
     assert committee.members.get().user == person

@@ -120,11 +120,12 @@ def test_expiry_is_shown_as_invalid_renewal_opens_six_months_before_and_changes_
             pytest.raises(NotEligible, match="起申请续评"):
         services.evaluation_start(member=case.member, programme=case.programme, by=case.member.user,
                                   declarations=case.programme.declaration_list())
-    case = services.evaluation_downgrade(evaluation_id=case.pk, grade="4星", by=h.office(),
+    case = services.evaluation_downgrade(evaluation_id=case.pk, grade="4星", by=h.office(), **h.approved(),
                                          reason="抽查发现问题，经评价领导小组核准降为四星级")
     assert (case.state, case.grade) == (S.PUBLISHED, "4星")
     page = Client().get(reverse("evaluation:registry")).content.decode()
-    assert "降级为 ★★★★ 四星级" in page and "经评价领导小组核准降为四星级" in page
+    assert "由★★★★★ 五星级降为★★★★ 四星级" in page and "经评价领导小组核准降为四星级" in page
+    assert "评价领导小组核准情况：评价领导小组 2026 年第 3 次会议核准" in page
     expire_results(timezone.make_aware(dt.datetime.combine(case.valid_until + dt.timedelta(days=1), dt.time(9))))
     case.refresh_from_db()
     assert case.state == S.EXPIRED

@@ -53,7 +53,7 @@ def test_return_needs_a_comment_which_the_applicant_sees_and_answers(client):
     staff = staff_in("会员部")
     login(client, staff)
     page = client.post(transition_url(member, "return"), {"reason": ""})
-    assert page.status_code == 200 and "这个字段是必填项" in page.content.decode()
+    assert page.status_code == 422 and "这个字段是必填项" in page.content.decode()
     client.post(transition_url(member, "return"), {"reason": "营业执照不清晰，请重新上传"})
     member.refresh_from_db()
     assert member.state == Member.State.RETURNED

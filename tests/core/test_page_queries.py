@@ -1,0 +1,143 @@
+"""The signed-in pages people live on cost the same number of queries, at most ten, whether
+there is a little data behind them or a lot: the member centre, an evaluation's page, the
+evidence page, the expert workbench and its scoring page, the committee's agenda and vote
+page, and the admin's evaluation list. (Timings are measured in bench/, not here.)"""
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation import services
+from evaluation.deadlines import act_on_clocks
+from evaluation.models import Evaluation, Evidence, Programme
+from experts import meetings
+from experts.services import assignment_create
+from payments.services import order_close
+from tests.core.files import pdf_bytes, upload
+from tests.evaluation import helpers as h
+from tests.experts import meeting_helpers as m
+from tests.membership.factories import UnitMemberFactory
+from tests.payments.helpers import dues_order
+
+pytestmark = pytest.mark.django_db
+BUDGET = 10
+
+
+def queries(user, url) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # caches warmed (site settings, menus, content types, the unread count)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
+
+
+def same_and_within_budget(small: int, large: int) -> None:
+    assert small == large, f"{small} queries with little data, {large} with more"
+    assert large <= BUDGET
+
+
+def test_the_member_centre():
+    counts = []
+    for orders in (1, 8):
+        member = UnitMemberFactory(state="approved")
+        for _ in range(orders):  # orders started and closed unpaid, then the open one
+            order_close(order_id=dues_order(member).pk, reason="未支付", by=None)
+        dues_order(member)
+        counts.append(queries(member.user, reverse("membership:centre")))
+    same_and_within_budget(*counts)
+
+
+def _published_with_checks(checks: int) -> Evaluation:
+    evaluation = h.under_notice()
+    act_on_clocks(h.day_after(evaluation.deadlines.get(kind="notice").due_on))
+    for n in range(checks):
+        services.spot_check_record(evaluation_id=evaluation.pk, kind="spot", checked_on=timezone.localdate(),
+                                   outcome="meets", findings=f"抽查 {n}", by=h.office())
+    return Evaluation.objects.get(pk=evaluation.pk)
+
+
+def test_an_evaluations_page():
+    counts = []
+    for checks in (1, 8):
+        evaluation = _published_with_checks(checks)
+        counts.append(queries(evaluation.member.user, reverse("evaluation:detail", args=[evaluation.pk])))
+    same_and_within_budget(*counts)
+
+
+def _in_evidence(files: int) -> Evaluation:
+    programme = Programme.objects.get(kind="capability")
+    if not programme.criteria.exists():
+        services.standard_import(programme=programme, chapters=[
+            {"text": "机构管理", "items": [{"text": f"条目 {n}", "max_points": 10, "evidence_required": True}
+                                       for n in range(6)]}])
+    member = UnitMemberFactory(state="active")
+    created = Evaluation.objects.create(programme=programme, member=member, agreed_at=timezone.now())
+    Evaluation.objects.filter(pk=created.pk).update(state=Evaluation.State.EVIDENCE)
+    items = list(programme.criteria.filter(parent__isnull=False))
+    for n in range(files):
+        services.evidence_add(evaluation_id=created.pk, criterion_id=items[n % len(items)].pk,
+                              file=upload(f"佐证{n}.pdf", pdf_bytes()), by=member.user)
+    return created
+
+
+def test_the_evidence_page():
+    counts = []
+    for files in (1, 12):
+        evaluation = _in_evidence(files)
+        assert Evidence.objects.filter(evaluation=evaluation).count() == files
+        counts.append(queries(evaluation.member.user, reverse("evaluation:evidence", args=[evaluation.pk])))
+    same_and_within_budget(*counts)
+
+
+def test_the_workbench_and_the_scoring_page():
+    workbench, scoring = [], []
+    for tasks in (1, 6):
+        evaluator = h.evaluator()
+        assignments = []
+        for _ in range(tasks):
+            evaluation = h.paid()
+            h.answer_all(evaluation)
+            services.evaluation_submit_self_assessment(evaluation_id=evaluation.pk, by=evaluation.member.user)
+            assignments.append(assignment_create(evaluation=evaluation, evaluator=evaluator, by=h.office()))
+        workbench.append(queries(evaluator.user, reverse("experts:workbench")))
+        scoring.append(queries(evaluator.user, reverse("experts:assignment", args=[assignments[0].pk])))
+    same_and_within_budget(*workbench)
+    same_and_within_budget(*scoring)
+
+
+def test_the_committee_agenda_and_vote_page():
+    body = m.committee("leading_group")
+    counts = []
+    for cases in (1, 4):
+        meeting = m.convene(body, *[h.in_committee() for _ in range(cases)])
+        m.open_with(meeting, m.seats(body)[:5])
+        counts.append(queries(m.seats(body)[2].user, reverse("experts:meeting", args=[meeting.pk])))
+        meetings.meeting_cancel(meeting_id=meeting.pk, reason="测试", by=h.office())
+    same_and_within_budget(*counts)
+
+
+def test_the_admin_evaluation_list():
+    office = h.office()
+    counts = []
+    for more in (1, 10):
+        for _ in range(more):
+            h.submitted()
+        counts.append(queries(office, reverse("admin:evaluation_evaluation_changelist")))
+    same_and_within_budget(*counts)
+
+
+def test_the_budget_holds_on_a_days_later_page_too():
+    """Clocks that run out do not add queries to the evaluation's page."""
+    evaluation = _published_with_checks(1)
+    url = reverse("evaluation:detail", args=[evaluation.pk])
+    before = queries(evaluation.member.user, url)
+    later = timezone.now() + dt.timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        after = queries(evaluation.member.user, url)
+    assert before == after
