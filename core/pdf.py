@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -29,13 +31,26 @@ class StaticOnlyURLFetcher(URLFetcher):
         relative = path[len(settings.STATIC_URL):]
         if ".." in relative.split("/"):
             raise ValueError(f"Refusing path traversal in {url!r}")
-        found = finders.find(relative)
+        found = _static_path(relative)
         if not found:
             raise ValueError(f"No static file {relative!r}")
         with open(found, "rb") as fh:
             body = fh.read()
         mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+
+def _static_path(relative: str) -> str | None:
+    """The file behind a static URL: the app's source file, else the collected copy (under
+    production's manifest storage ``{% static %}`` names the hashed file, which only the
+    collected folder holds)."""
+    found = finders.find(relative)
+    if found:
+        return found
+    try:
+        return staticfiles_storage.path(relative) if staticfiles_storage.exists(relative) else None
+    except (NotImplementedError, SuspiciousFileOperation):
+        return None
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -53,3 +53,23 @@ def test_the_fetcher_serves_the_projects_static_files():
     response = StaticOnlyURLFetcher().fetch(f"{BASE_URL}static/pdf/document.css")
     assert b"Noto" in response.read()
     assert response.content_type == "text/css"
+
+
+def test_the_fetcher_serves_the_hashed_names_that_production_templates_link(tmp_path, settings):
+    """Under the manifest storage ``{% static %}`` names ``document.<hash>.css``, which only the
+    collected folder holds: without it every production PDF lost its stylesheet and fonts."""
+    from django.core.management import call_command
+    from django.templatetags.static import static
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    hashed = static("pdf/document.css")
+    assert hashed != "/static/pdf/document.css"
+
+    response = StaticOnlyURLFetcher().fetch(f"{BASE_URL}{hashed.lstrip('/')}")
+
+    assert b"Noto" in response.read()
+    with pytest.raises(ValueError):  # a collected name outside the folder is still refused
+        StaticOnlyURLFetcher().fetch(f"{BASE_URL}static/..%2F..%2Fetc/passwd")
