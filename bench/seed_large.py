@@ -1,4 +1,4 @@
-"""Create the benchmark's data set: 10,000 member institutions and 50,000 articles.
+"""Create the benchmark's data set: 100,000 member institutions and 50,000 articles.
 
 Idempotent: it tops up to the target counts. Bulk inserts, one shared licence file, one
 password hash: the point is realistic row counts and shapes, not realistic uploads.
@@ -15,14 +15,14 @@ from django.db import connection
 from django.utils import timezone
 
 from core.identifiers import credit_code_check_char
-from evaluation.models import Assignment, Evaluation, Programme
+from evaluation.models import Assignment, Deadline, Evaluation, Programme
 from experts.models import Evaluator
 from membership.models import Contact, Kind, Member, MembershipTerm, MembershipType, UnitProfile
 from payments.models import Order
 from portal.models import Article, Column
 from portal.search import index_text
 
-MEMBERS = 10_000
+MEMBERS = 100_000
 ARTICLES = 50_000
 BATCH = 2_000
 PASSWORD = "bench-password-2026"
@@ -43,6 +43,7 @@ def seed() -> dict:
     if have < ARTICLES:
         _articles(have, ARTICLES, columns)
     evaluator_mobile = _evaluations()
+    _clocks()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     member = (Member.objects.filter(state=Member.State.ACTIVE, evaluations__isnull=False).select_related("user")
@@ -118,6 +119,31 @@ def _evaluations() -> str:
         for m in members)
     Assignment.objects.bulk_create(Assignment(evaluation=e, evaluator=user, assigned_by=user) for e in evaluations[:20])
     return user.mobile
+
+
+CLOCKS = 100_000
+CLOCK_KINDS = ("accept", "report", "appeal_answer", "final_report", "provincial")
+
+
+def _clocks() -> None:
+    """100,000 running clocks, all past due: 20,000 applications waiting on the office, five
+    clocks each. The deadline scan's benchmark acts on them inside a transaction it rolls back."""
+    have = Deadline.objects.count()
+    if have >= CLOCKS:
+        return
+    programme = Programme.objects.get(kind="credit")
+    now = timezone.now()
+    overdue = timezone.localdate() - dt.timedelta(days=3)
+    wanted = (CLOCKS - have) // len(CLOCK_KINDS)
+    members = Member.objects.filter(state=Member.State.ACTIVE, evaluations__isnull=True).order_by("-pk")
+    for low in range(0, wanted, BATCH):
+        evaluations = Evaluation.objects.bulk_create(
+            Evaluation(programme=programme, member=m, state=Evaluation.State.SUBMITTED, agreed_at=now,
+                       submitted_at=now)
+            for m in members[:min(BATCH, wanted - low)])
+        Deadline.objects.bulk_create(
+            Deadline(evaluation=e, kind=kind, starts_on=overdue - dt.timedelta(days=20), due_on=overdue)
+            for e in evaluations for kind in CLOCK_KINDS)
 
 
 def _office() -> str:

@@ -39,7 +39,10 @@ def _pem(key: rsa.RSAPrivateKey) -> str:
                              serialization.NoEncryption()).decode()
 
 
+@lru_cache(maxsize=4)
 def public_pem(private_pem: str) -> str:
+    """The public half, derived once per key: parsing the private key costs about 50 ms, which
+    every notification the sandbox signs would otherwise pay twice."""
     key = load_private_key(private_pem)
     return key.public_key().public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
