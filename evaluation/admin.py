@@ -211,6 +211,7 @@ class OverdueFilter(admin.SimpleListFilter):
 class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     view_on_site = False  # the evaluation's page is the institution's own, not a public one
     list_per_page = 50
+    show_full_result_count = False  # the total is one more count over every evaluation on each page
     list_display = ("member", "programme", "state", "grade", "current_due", "certificate_no", "valid_until")
     list_filter = ("state", "programme", "grade", OverdueFilter)
     search_fields = ("member__name", "member__credit_code", "certificate_no")

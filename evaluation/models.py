@@ -252,7 +252,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = "评价"
         permissions = [("export_evaluation", "可导出评价")]
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "programme"])]
+        indexes = [models.Index(fields=["state", "programme"]),
+                   # The admin's list and the office's queues read the newest first, a page at a time.
+                   models.Index(fields=["-created_at", "-id"], name="evaluation_newest_first")]
         constraints = [
             # One evaluation in progress per member and programme (a published result may be
             # renewed alongside it; closed ones are history). evaluation_start also locks the member.
