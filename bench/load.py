@@ -73,8 +73,8 @@ def main() -> None:
     try:
         _wait_until_up()
         results = [(name, *_wrk(path, cookie), queries[name]) for name, path, cookie in pages]
-        notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
         bare_again = _wrk(pages[0][1], None)[0]  # the ceiling once more: did the machine stay quiet?
+        notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -189,8 +189,8 @@ def _report(results, facts, bare_again: float, background: dict) -> None:
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = [
         f"Benchmark {dt.datetime.now():%Y-%m-%d %H:%M} · gunicorn {WORKERS} workers · wrk {CONNECTIONS} connections, "
-        f"{DURATION} · production settings, PostgreSQL + Redis · 10,000 member institutions, 50,000 articles, "
-        "2,000 published evaluations",
+        f"{DURATION} · production settings, PostgreSQL + Redis · 100,000 member institutions, 50,000 articles, "
+        "2,000 published evaluations, 20,000 applications with 100,000 overdue clocks",
         f"Machine: {os.cpu_count()} cores, load average {load} (1/5/15 min) at the end · bare view "
         f"{ceiling:,.0f} then {bare_again:,.0f} requests/s ({drift:.0%} apart)",
         "",
