@@ -84,12 +84,11 @@ def wechat_notifications(base_url: str) -> dict:
     """100 new applicants' dues orders are paid at once: each order's signed notification is
     posted twice (WeChat retries), all 200 from 100 connections. Latency per request, and
     whether every order was paid exactly once (one notification record, one term)."""
-    from membership.models import Kind, Member, MembershipTerm, MembershipType
+    from membership.models import MembershipTerm
     from payments.models import Order, SandboxTrade, WechatNotification
     from payments.sandbox import build_notification, transaction_resource
 
-    run = f"{timezone.now():%H%M%S}{secrets.randbelow(1000):03d}"
-    orders = _orders(run, Kind, Member, MembershipType, Order, SandboxTrade)
+    orders = _paid_dues_orders(run=f"{timezone.now():%H%M%S}{secrets.randbelow(1000):03d}")
     notifications = [build_notification(transaction_resource(trade)) for trade in
                      SandboxTrade.objects.filter(out_trade_no__in=[o.out_trade_no for o in orders])]
     session = requests.Session()
@@ -123,8 +122,11 @@ def _p99(answers) -> float:
     return timings[int(len(timings) * 0.99) - 1] * 1000
 
 
-def _orders(run, Kind, Member, MembershipType, Order, SandboxTrade):
+def _paid_dues_orders(*, run: str) -> list:
     """Approved applicants, each with an unpaid dues order that WeChat has recorded as paid."""
+    from membership.models import Kind, Member, MembershipType
+    from payments.models import Order, SandboxTrade
+
     unit_type = MembershipType.objects.get(name="会员单位")
     password = make_password(None)
     users = get_user_model().objects.bulk_create(
