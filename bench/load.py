@@ -46,9 +46,10 @@ def main() -> None:
     print("Seeding the large data set (first run takes a minute)…", flush=True)
     facts = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import seed_large; print(seed_large.seed())")
     facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
-    session, evaluator_session, office_session = (
+    facts.update(_demo_facts())
+    session, evaluator_session, office_session, evidence_session, committee_session = (
         _django(_SESSION_SNIPPET.format(mobile=facts[key])).strip().splitlines()[-1]
-        for key in ("member_mobile", "evaluator_mobile", "office_mobile"))
+        for key in ("member_mobile", "evaluator_mobile", "office_mobile", "evidence_mobile", "committee_mobile"))
     pages = [
         ("bare view (ceiling)", "/livez", None),
         ("home", "/", None),
@@ -62,10 +63,13 @@ def main() -> None:
         ("evaluation detail", f"/evaluation/{facts['evaluation_id']}/", session),
         ("scoring page", f"/workbench/assignments/{facts['assignment_id']}/", evaluator_session),
         ("admin evaluation list", "/admin/evaluation/evaluation/", office_session),
+        ("evidence page", f"/evaluation/{facts['evidence_id']}/evidence/", evidence_session),
+        ("agenda and vote page", f"/workbench/meetings/{facts['meeting_id']}/", committee_session),
     ]
     logins = {"member centre": "member_mobile", "evaluation detail": "member_mobile",
               "expert workbench": "evaluator_mobile", "scoring page": "evaluator_mobile",
-              "admin evaluation list": "office_mobile"}
+              "admin evaluation list": "office_mobile", "evidence page": "evidence_mobile",
+              "agenda and vote page": "committee_mobile"}
     queries = _query_counts(pages, {name: facts[key] for name, key in logins.items()})
     server = subprocess.Popen(
         [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
@@ -87,6 +91,26 @@ def _background(call: str) -> dict:
     output = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import background; "
                      f"print(repr(background.{call}))")
     return eval(output.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
+
+
+def _demo_facts() -> dict:
+    """The demo data (seed_demo, idempotent) on the benchmark's database gives the pages that
+    need a whole procedure behind them: a star application uploading its evidence, and a
+    committee meeting with its agenda."""
+    subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, check=True, capture_output=True,
+                   env={**ENV, "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
+    return eval(_django(_DEMO_FACTS_SNIPPET).strip().splitlines()[-1])  # noqa: S307 - our own dict literal
+
+
+_DEMO_FACTS_SNIPPET = """
+from evaluation.models import Evaluation
+from experts.models import Meeting
+evidence = Evaluation.objects.filter(state="evidence", programme__kind="capability").order_by("pk").first()
+meeting = Meeting.objects.filter(state="convened", committee__kind="capability").order_by("pk").first()
+seat = meeting.committee.members.filter(until__isnull=True).select_related("user").order_by("pk").first()
+print(repr({"evidence_id": evidence.pk, "evidence_mobile": evidence.member.user.mobile,
+            "meeting_id": meeting.pk, "committee_mobile": seat.user.mobile}))
+"""
 
 
 _SESSION_SNIPPET = """
