@@ -50,6 +50,8 @@ def _static_path(relative: str) -> str | None:
     try:
         return staticfiles_storage.path(relative) if staticfiles_storage.exists(relative) else None
     except (NotImplementedError, SuspiciousFileOperation):
+        # A storage with no local files (path() is not implemented) or a name outside its
+        # folder: there is no file this fetcher may read.
         return None
 
 

@@ -25,9 +25,8 @@ class Quorum:
 
 def item_quorum(item: AgendaItem) -> Quorum:
     """Distinct present members not recused from the item, judged by the programme's rule."""
-    present = {member for member, here in attendance_of(item.meeting).items() if here}
     recused = {item.pk: set(item.recusals.values_list("member", flat=True))}
-    return _quorums(item.meeting, [item], present, recused)[item.pk]
+    return _quorums(item.meeting, [item], _present(attendance_of(item.meeting)), recused)[item.pk]
 
 
 def _quorums(meeting: Meeting, items: list[AgendaItem], present: set[int],
@@ -56,6 +55,10 @@ def attendance_of(meeting: Meeting) -> dict[int, bool]:
     return dict(Attendance.objects.filter(meeting=meeting).values_list("member", "present"))
 
 
+def _present(attendance: dict[int, bool]) -> set[int]:
+    return {member_id for member_id, here in attendance.items() if here}
+
+
 def meetings_of(user) -> QuerySet[Meeting]:
     """The meetings of the committees the user sits on now, newest first."""
     seats = CommitteeMember.objects.filter(user=user, until__isnull=True).values("committee")
@@ -78,8 +81,7 @@ def agenda_for(meeting: Meeting, member: CommitteeMember | None,
         visit__evaluation__in=[i.evaluation_id for i in items]).exclude(pdf="").select_related("visit")}
     quorums = {}
     if meeting.state == Meeting.State.VOTING:
-        attendance = attendance_of(meeting) if attendance is None else attendance
-        present = {member_id for member_id, here in attendance.items() if here}
+        present = _present(attendance_of(meeting) if attendance is None else attendance)
         recused = {item_id: {r.member_id for r in rows} for item_id, rows in recusals.items()}
         quorums = _quorums(meeting, items, present, recused)
     for item in items:

@@ -127,8 +127,8 @@ def rectifications_overdue(*, now) -> int:
                     .select_related("evaluation__member__user", "evaluation__programme")
                     .filter(state=SpotCheck.State.AWAITING, due_on__lt=today, overdue_notified_at__isnull=True)
                     [:BATCH])
+        SpotCheck.objects.filter(pk__in=[spot_check.pk for spot_check in late]).update(overdue_notified_at=now)
         for spot_check in late:
-            SpotCheck.objects.filter(pk=spot_check.pk).update(overdue_notified_at=now)
             tell_member(spot_check.evaluation, "evaluation_rectification_overdue", spot_check=spot_check)
             _tell_office(spot_check, "evaluation_rectification_overdue")
     return len(late)
