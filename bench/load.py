@@ -119,7 +119,7 @@ from django.contrib.sessions.backends.db import SessionStore
 user = get_user_model().objects.get(mobile="{mobile}")
 s = SessionStore()
 s[SESSION_KEY] = str(user.pk)
-s[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+s[BACKEND_SESSION_KEY] = "accounts.backends.AuthenticationBackend"
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.set_expiry(24 * 3600)
 s.create()

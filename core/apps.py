@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 
 
@@ -24,7 +25,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # notifications registers its redelivery scanner on import.
-        from . import deadlines, notifications, outbox  # noqa: F401
+        from . import deadlines, fragments, notifications, outbox  # noqa: F401
         from .downloads import register_downloadable
         from .models import Message
 
@@ -33,3 +34,5 @@ class CoreConfig(AppConfig):
         post_save.connect(_forget_unread, sender=Message, dispatch_uid="core.unread.save")
         post_delete.connect(_forget_unread, sender=Message, dispatch_uid="core.unread.delete")
         deadlines.discover()
+        # Every statement on every connection is watched, so kept page parts see all writes.
+        connection_created.connect(fragments.watch_connection, dispatch_uid="core.fragments.watch")

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django_fsm import can_proceed
 
 from core.admin_exports import CheckedExportMixin
+from core.admin_kept import KeptChangelistMixin
 from core.admin_queues import Queue, register_queue
 from core.admin_records import HistoryInline, ReadOnlyInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
@@ -208,7 +209,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
+class EvaluationAdmin(KeptChangelistMixin, RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin,
+                      admin.ModelAdmin):
     view_on_site = False  # the evaluation's page is the institution's own, not a public one
     list_per_page = 50
     show_full_result_count = False  # the total is one more count over every evaluation on each page

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.certificates import CertificateFound
+from core.fragments import cached_value
 
 from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, Evidence, ResultChange
 from .programmes import registered
@@ -20,12 +21,19 @@ def evaluations_of(*, member) -> QuerySet[Evaluation]:
     return member.evaluations.select_related("programme").prefetch_related("deadlines")
 
 
-def evaluation_for_member(*, member, pk: int, documents: bool = True) -> Evaluation | None:
-    """The member's own evaluation with its clocks, and (for the pages that list them) its
-    documents; the appeal comes in the same query."""
-    evaluations = member.evaluations.select_related("programme", "member__user", "appeal_record")
-    prefetch = ("deadlines", "documents__document", "programme__documents") if documents else ("deadlines",)
-    return evaluations.prefetch_related(*prefetch).filter(pk=pk).first()
+EVALUATION_PAGE_RELATED = ("deadlines", "documents__document", "programme__documents")
+
+
+def evaluation_for_member(*, member, pk: int, related=EVALUATION_PAGE_RELATED) -> Evaluation | None:
+    """The member's own evaluation with the appeal in the same query, and the related rows
+    its page needs (by default its clocks and documents; a cached page fetches them only when
+    it is built, and the evaluation alone is kept until its tables change)."""
+    def fetch():
+        evaluations = member.evaluations.select_related("programme", "member__user", "appeal_record")
+        return evaluations.prefetch_related(*related).filter(pk=pk).first()
+    if related:
+        return fetch()
+    return cached_value("evaluation-of-member", f"{member.pk}:{pk}", fetch)
 
 
 def assignments_of(*, user) -> QuerySet[Assignment]:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,18 +23,31 @@ INSTITUTION_STEPS = ("submit", "fee_paid", "submit_self_assessment", "resubmit_s
                      "appeal")
 
 
-def _own(member, pk, documents: bool = True) -> Evaluation:
-    evaluation = selectors.evaluation_for_member(member=member, pk=pk, documents=documents)
+def _own(member, pk, related=selectors.EVALUATION_PAGE_RELATED) -> Evaluation:
+    evaluation = selectors.evaluation_for_member(member=member, pk=pk, related=related)
     if evaluation is None:
         raise Http404
     return evaluation
 
 
 def _page(request, evaluation, template, **context):
+    return render(request, template, {**_evaluation_context(evaluation), **context})
+
+
+def _cached_page(request, evaluation, template, body, *, related=("deadlines",), **context):
+    """A page whose body is a kept part (core.fragments): the evaluation's related rows and
+    everything ``body()`` computes are fetched only when the part is built."""
+    def fragment_context():
+        prefetch_related_objects([evaluation], *related)
+        return {**_evaluation_context(evaluation), **body()}
+    return render(request, template, {"evaluation": evaluation, "fragment_context": fragment_context, **context})
+
+
+def _evaluation_context(evaluation) -> dict:
     # What the institution can do now, as its programme's graph says (the template's buttons).
     can = {step: can_proceed(getattr(evaluation, step)) for step in INSTITUTION_STEPS}
-    return render(request, template, {"evaluation": evaluation, "progress": evaluation.progress(), "can": can,
-                                      "due": evaluation.current_clock(), "today": timezone.localdate(), **context})
+    return {"evaluation": evaluation, "progress": evaluation.progress(), "can": can,
+            "due": evaluation.current_clock(), "today": timezone.localdate()}
 
 
 @member_required
@@ -82,14 +96,18 @@ def apply(request, member, kind):
 
 @member_required
 def detail(request, member, pk):
-    evaluation = _own(member, pk, documents=False)
-    closes = selectors.appeal_window_closes(evaluation)
-    can_appeal = (can_proceed(evaluation.appeal) and closes is not None
-                  and not hasattr(evaluation, "appeal_record"))
-    return _page(request, evaluation, "evaluation/detail.html", member=member, appeal_closes=closes,
-                 panels=panels_for(request, evaluation),
-                 spot_checks=selectors.spot_checks_of(evaluation) if evaluation.certificate_no else [],
-                 can_appeal=can_appeal, provincial_review=_provincial_review(evaluation))
+    evaluation = _own(member, pk, related=())
+
+    def body():
+        closes = selectors.appeal_window_closes(evaluation)
+        return {
+            "appeal_closes": closes, "panels": panels_for(request, evaluation),
+            "spot_checks": selectors.spot_checks_of(evaluation) if evaluation.certificate_no else [],
+            "can_appeal": (can_proceed(evaluation.appeal) and closes is not None
+                           and not hasattr(evaluation, "appeal_record")),
+            "provincial_review": _provincial_review(evaluation),
+        }
+    return _cached_page(request, evaluation, "evaluation/detail.html", body, member=member)
 
 
 def _provincial_review(evaluation):
@@ -240,10 +258,15 @@ def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]
 def evidence(request, member, pk):
     """对照标准上传材料: per item of the standard, several files with captions; 保存 keeps every
     chosen file that passes its checks; 请确认提交 submits when every required item has evidence."""
+    if request.method != "POST":
+        evaluation = _own(member, pk, related=())
+        return _cached_page(request, evaluation, "evaluation/evidence.html", lambda: {
+            "editable": can_proceed(evaluation.submit_evidence), "file_errors": {},
+            **selectors.evidence_progress(evaluation)}, member=member, accept=evidence_validator.accept)
     evaluation = _own(member, pk)
     editable = can_proceed(evaluation.submit_evidence)
     file_errors: dict[int, list[str]] = {}
-    if request.method == "POST" and editable:
+    if editable:
         action = request.POST.get("action")
         try:
             if action == "remove":

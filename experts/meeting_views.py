@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core.fragments import cached_value
+
 from . import meetings
 from .exceptions import ExpertsError
 from .forms import ReceiptForm, RecusalForm
@@ -23,10 +25,17 @@ def meeting_list(request):
 def meeting(request, pk):
     """The agenda: per item the institution, the suggested result, the case's files, my
     recusal or my vote; the count after the meeting; the minutes and their signatures."""
-    meeting = meeting_for_agenda(pk)
-    seat = meetings.seat_of(meeting, request.user) if meeting is not None else None
+    def seated():
+        meeting = meeting_for_agenda(pk)
+        return meeting, meetings.seat_of(meeting, request.user) if meeting is not None else None
+    # A page view trusts the kept meeting and seat (core.fragments); an action reads them afresh.
+    meeting, seat = (cached_value("meeting-seat", f"{request.user.pk}:{pk}", seated) if request.method != "POST"
+                     else seated())
     if seat is None:  # the office runs meetings from the admin
         raise Http404
+    if request.method != "POST":
+        return render(request, "experts/meeting.html", {
+            "meeting": meeting, "seat": seat, "fragment_context": lambda: _agenda_context(meeting, seat)})
     error = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -52,16 +61,20 @@ def meeting(request, pk):
             raise ExpertsError("请选择要进行的操作。")
         except ExpertsError as exc:
             error = str(exc)
+    return render(request, "experts/meeting.html", {
+        "meeting": meeting, "seat": seat, "error": error, **_agenda_context(meeting, seat)}, status=422)
+
+
+def _agenda_context(meeting, seat) -> dict:
     signatures = list(meeting.signatures.select_related("member"))
     attendance = attendance_of(meeting)
-    return render(request, "experts/meeting.html", {
-        "meeting": meeting, "seat": seat, "items": agenda_for(meeting, seat, attendance), "error": error,
-        "present": attendance.get(seat.pk),
+    return {
+        "items": agenda_for(meeting, seat, attendance), "present": attendance.get(seat.pk),
         "signatures": signatures,
         "i_signed": any(s.member_id == seat.pk and s.content_hash == meeting.minutes_hash for s in signatures),
         "signs_minutes": seat.role != CommitteeMember.Role.MEMBER,
         "revisions": meeting.revisions.select_related("by"),
-    }, status=422 if error else 200)
+    }
 
 
 def _item_id(meeting: Meeting, request) -> int:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from core.fragments import cached_value
 from core.ratelimits import form_over_limit
 from core.selectors import inbox_messages
 from evaluation import services as evaluation_services
@@ -50,7 +51,7 @@ def apply(request):
             form.add_error(None, str(exc))
         else:
             if anonymous:
-                login(request, expert.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+                login(request, expert.user, backend="accounts.backends.AuthenticationBackend")
             messages.success(request, "入库申请已提交，评价办公室审核后将通知您。如与任何医疗机构存在任职、投资、"
                                       "咨询、亲属等利害关系，请在下方“申报利益冲突”中逐项申报。")
             return redirect("experts:workbench")
@@ -66,10 +67,15 @@ def workbench(request):
     A visitor sees the entrance: sign in, or apply to the pool."""
     if not request.user.is_authenticated:
         return render(request, "experts/landing.html")
-    expert = getattr(request.user, "expert", None)
-    meetings = list(meetings_of(request.user)[:5])
-    if (not hasattr(request.user, "evaluator") and expert is None
-            and not request.user.committee_seats.filter(until__isnull=True).exists()):
+    def entrance():
+        user = request.user
+        expert = getattr(user, "expert", None)
+        return expert, (expert is not None or hasattr(user, "evaluator")
+                        or user.committee_seats.filter(until__isnull=True).exists())
+    # A page view trusts the kept entrance (core.fragments); a declaration reads it afresh.
+    expert, may_enter = (cached_value("workbench-entrance", request.user.pk, entrance) if request.method != "POST"
+                         else entrance())
+    if not may_enter:
         return redirect("experts:apply")
     conflict_form = ConflictForm(request.POST or None) if expert is not None else None
     if request.method == "POST" and conflict_form is not None and conflict_form.is_valid():
@@ -80,23 +86,27 @@ def workbench(request):
         else:
             messages.success(request, "利益冲突已登记，相关机构的评价将自动回避。")
             return redirect("experts:workbench")
-    assignments = assignments_of(user=request.user)
-    open_tasks = list(assignments.filter(state=Assignment.State.ASSIGNED))
-    for task in open_tasks:
-        task.clock = task.evaluation.current_clock()
-    open_tasks.sort(key=lambda a: (a.clock is None, a.clock.due_on if a.clock else None, a.pk))
-    # The finished ones grow with every year of service: the latest are shown, however many.
-    done = list(assignments.exclude(state=Assignment.State.ASSIGNED).prefetch_related(None).order_by("-pk")
-                [:DONE_SHOWN + 1])
+
+    def body():
+        assignments = assignments_of(user=request.user)
+        open_tasks = list(assignments.filter(state=Assignment.State.ASSIGNED))
+        for task in open_tasks:
+            task.clock = task.evaluation.current_clock()
+        open_tasks.sort(key=lambda a: (a.clock is None, a.clock.due_on if a.clock else None, a.pk))
+        # The finished ones grow with every year of service: the latest are shown, however many.
+        done = list(assignments.exclude(state=Assignment.State.ASSIGNED).prefetch_related(None).order_by("-pk")
+                    [:DONE_SHOWN + 1])
+        return {
+            "open_tasks": open_tasks, "done": done[:DONE_SHOWN], "more_done": len(done) > DONE_SHOWN,
+            "today": timezone.localdate(),
+            **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
+            "recent_messages": inbox_messages(user=request.user)[:5],
+            "invitations": selectors.invitations_of(expert=expert) if expert is not None else [],
+            "can_reapply": expert is not None and can_proceed(expert.resubmit),
+            "meetings": list(meetings_of(request.user)[:5]),
+        }
     return render(request, "experts/workbench.html", {
-        "open_tasks": open_tasks, "done": done[:DONE_SHOWN], "more_done": len(done) > DONE_SHOWN,
-        "today": timezone.localdate(), "expert": expert,
-        **(selectors.workbench_profile(expert=expert) if expert is not None else {}),
-        "recent_messages": inbox_messages(user=request.user)[:5],
-        "invitations": selectors.invitations_of(expert=expert) if expert is not None else [],
-        "can_reapply": expert is not None and can_proceed(expert.resubmit),
-        "conflict_form": conflict_form, "meetings": meetings,
-    })
+        "expert": expert, "conflict_form": conflict_form, "fragment_context": body})
 
 
 @login_required
@@ -106,7 +116,16 @@ def assignment(request, pk):
     score within the item's maximum and a comment; 保存草稿 and resume, 提交评分 then 确认提交.
     A wrong entry is shown at its item with everything typed kept; peers' scores appear only
     after one's own are submitted."""
-    assignment = assignments_of(user=request.user).filter(pk=pk).first()
+    def own():
+        return assignments_of(user=request.user).filter(pk=pk).first()
+    if request.method != "POST":  # the kept assignment (core.fragments); scores are saved from a fresh one
+        assignment = cached_value("assignment-of", f"{request.user.pk}:{pk}", own)
+        if assignment is None:
+            raise Http404
+        return render(request, "experts/assignment.html", {
+            "assignment": assignment, "evaluation": assignment.evaluation,
+            "fragment_context": lambda: _scoring_context(request, assignment, scoring_sheet(assignment), {})})
+    assignment = own()
     if assignment is None:  # not theirs: as if it did not exist
         raise Http404
     evaluation = assignment.evaluation
@@ -133,6 +152,13 @@ def assignment(request, pk):
             row["typed"] = (request.POST.get(f"score{row['item'].pk}", "")[:20],
                             request.POST.get(f"comment{row['item'].pk}", "")[:300])
             row["error"] = errors.get(row["item"].pk)
+    return render(request, "experts/assignment.html", {
+        "assignment": assignment, "evaluation": evaluation, **_scoring_context(request, assignment, sheet, errors),
+    }, status=422 if errors else 200)
+
+
+def _scoring_context(request, assignment, sheet, errors) -> dict:
+    evaluation = assignment.evaluation
     editable = assignment.state == Assignment.State.ASSIGNED and evaluation.scoring_open
     if assignment.state == Assignment.State.SUBMITTED:
         read_only = f"您已于 {timezone.localtime(assignment.submitted_at):%Y年%m月%d日 %H:%M} 提交评分，提交后不能再修改。"
@@ -140,15 +166,14 @@ def assignment(request, pk):
         read_only = f"该评价当前处于“{evaluation.get_state_display()}”阶段，暂不能评分；进入评价阶段后可继续。"
     else:
         read_only = ""
-    confirming = editable and request.GET.get("confirm") == "1" and not errors
-    return render(request, "experts/assignment.html", {
-        "assignment": assignment, "evaluation": evaluation, "sheet": sheet,
-        "documents": evaluation.documents.filter(superseded=False).select_related("document"),
-        "editable": editable, "read_only": read_only, "confirming": confirming,
+    return {
+        "sheet": sheet, "documents": evaluation.documents.filter(superseded=False).select_related("document"),
+        "editable": editable, "read_only": read_only,
+        "confirming": editable and request.GET.get("confirm") == "1" and not errors,
         "comment": request.POST.get("comment", "") if errors else assignment.comment,
         "scored": sum(1 for row in sheet if row["score"] is not None), "draft_total": _draft_total(sheet),
         "visit": _visit_of(request.user, evaluation),
-    }, status=422 if errors else 200)
+    }
 
 
 def _posted_scores(request, sheet) -> tuple[dict, dict]:

@@ -2,15 +2,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core.certificates import CertificateFound
+from core.fragments import cached_value
 from payments.selectors import open_order_for, orders_of
 
 from .models import Member, MembershipTerm
 
 
 def member_for(*, user) -> Member | None:
-    """The member behind an account, with what the centre shows (one query; the account is
-    the one already loaded for the request, not joined again)."""
-    member = Member.objects.select_related("membership_type", "unit", "individual").filter(user=user).first()
+    """The member behind an account, with what the centre shows (one query, kept until the
+    member's tables change; the account is the one already loaded for the request)."""
+    member = cached_value("member-of-user", user.pk, lambda: Member.objects.select_related(
+        "membership_type", "unit", "individual").filter(user=user.pk).first())
     if member is not None:
         member.user = user
     return member

@@ -29,14 +29,17 @@ NEXT_STEP = {
 
 @member_required
 def centre(request, member):
+    def body():
+        terms = selectors.terms_of(member=member)
+        return {
+            "term": selectors.current_term(terms), "latest": terms[0] if terms else None,
+            "can_pay": selectors.can_pay_dues(member=member, terms=terms),
+            "open_order": selectors.open_dues_order(member=member),
+            "orders": selectors.payment_records(member=member)[:5],
+        }
     tone, text = NEXT_STEP[member.state]
-    terms = selectors.terms_of(member=member)
     return render(request, "membership/centre.html", {
-        "member": member, "tone": tone, "next_text": text,
-        "term": selectors.current_term(terms), "latest": terms[0] if terms else None,
-        "can_pay": selectors.can_pay_dues(member=member, terms=terms),
-        "open_order": selectors.open_dues_order(member=member),
-        "orders": selectors.payment_records(member=member)[:5],
+        "member": member, "tone": tone, "next_text": text, "fragment_context": body,
     })
 
 

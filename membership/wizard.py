@@ -179,7 +179,7 @@ def _finish(request, draft: JoinDraft, form):
         messages.info(request, str(exc))
         return redirect("account_login")
     request.session.pop(SESSION_KEY, None)
-    login(request, member.user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    login(request, member.user, backend="accounts.backends.AuthenticationBackend")
     if member.is_unit:
         return redirect("membership:join_done")
     messages.success(request, "注册成功！请完善开票信息并缴纳会费。")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.fragments.TableReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +78,8 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "portal.context_processors.chrome",
             ],
+            # {% url %} reverses fixed addresses once per process (core.templatetags.urls).
+            "builtins": ["core.templatetags.urls"],
         },
     },
 ]
@@ -101,6 +104,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and broker -----------------------------------------------------------------
+FRAGMENT_CACHE = False
+# At most this long is a kept page part trusted when its sources changed unseen (a Redis
+# outage, an edit made outside Django).
+FRAGMENT_CACHE_SECONDS = 300
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # django-redis answers a miss (and logs) when Redis is unreachable, so pages keep serving
@@ -121,6 +128,9 @@ if REDIS_URL:
     # Sessions are read from Redis on every signed-in request and written through to the
     # database, so a cache outage or flush signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Signed-in pages keep their bodies until a table they were built from is written
+    # (core.fragments); that needs the counter Redis shares between every process.
+    FRAGMENT_CACHE = True
 else:
     # A file cache is shared by all processes on the machine, so login rate limits hold
     # across web workers even without Redis.
@@ -175,7 +185,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Accounts and sessions ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, keeping the signed-in account between requests (accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -24,6 +24,8 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "portal-test" + os.environ.get("PYTEST_XDIST_WORKER", "")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process per run, so the in-memory cache's counter is shared by every writer and reader.
+FRAGMENT_CACHE = True
 
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT

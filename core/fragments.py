@@ -1,0 +1,296 @@
+"""Page parts cached until a table they were built from is written.
+
+A signed-in page spends most of its time building its body: the ORM compiles each query's SQL
+and turns rows into objects. The body rarely changes between two visits, so it is kept in the
+cache per person, per browser and per address, and built again only when something it was
+built from has changed.
+
+Which tables a body was built from is not declared by hand (a forgotten table would show stale
+data); it is observed:
+
+- Every SQL statement Django runs passes ``_watch``, a connection execute wrapper installed on
+  every new connection, in web and worker processes alike. A write (INSERT, UPDATE, DELETE,
+  TRUNCATE; queryset ``update()`` and bulk writes included) stamps each table it touches with
+  the next value of a shared counter: once at once, for reads later in the same transaction,
+  and once more after the transaction commits, when other processes can see the new rows.
+- ``TableReadsMiddleware`` notes, for the whole request, the tables its SELECTs read, and takes
+  the counter's value before the first of them.
+- A part built on a miss is stored with every table the request has read so far (the
+  permission checks before it included) and that counter value. It is served again only while
+  no stamp of those tables is newer than that value.
+
+What a part shows must therefore come from the database or from its key: the person, the
+browser's CSRF secret (forms inside carry a token), the address with its query string, the day
+(deadlines and "overdue" are counted in days) and any extra values the template names. A part
+lives FRAGMENT_CACHE_SECONDS at most, which bounds anything else, such as an edit made outside
+Django or a worker killed between its commit and its second stamp.
+
+The counter needs an atomic increment shared by every process: Redis in production, or the
+in-process cache of a single-process test run. ``settings.FRAGMENT_CACHE`` turns it on.
+"""
+import contextvars
+import functools
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+COUNTER = "fragments:counter"
+STAMP = "fragments:table:{}"
+ENTRY = "fragments:entry:{}:{}"
+VALUE = "fragments:value:{}:{}"
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"(\w+)"', re.I)
+_TRUNCATED = re.compile(r'"(\w+)"')
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.I)
+# Session rows change on every sign-in and idle refresh; no part shows them.
+_NOT_A_SOURCE = frozenset({"django_session"})
+
+
+@dataclass
+class _Reads:
+    """The tables a request has read, and the counter's value before its first read."""
+    started: bool = False
+    since: int | None = None  # None after the start: the cache was down, keep nothing
+    tables: set[str] = field(default_factory=set)
+
+
+_reads: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar("fragment_reads", default=None)
+
+
+def enabled() -> bool:
+    return getattr(settings, "FRAGMENT_CACHE", False)
+
+
+# --- Observing the database ------------------------------------------------------------
+
+def watch_connection(sender, connection, **kwargs):
+    """connection_created receiver: put ``_watch`` on the connection (once; the wrapper list
+    outlives reconnections)."""
+    if enabled() and _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def _watch(execute, sql, params, many, context):
+    written = _written_tables(sql)
+    if written:
+        result = execute(sql, params, many, context)
+        _stamp(written)
+        connection = context["connection"]
+        if connection.in_atomic_block:
+            _stamp_after_commit(connection, written)
+        return result
+    reads = _reads.get()
+    if reads is not None:
+        _start(reads)
+        reads.tables.update(_READ.findall(sql))
+    return execute(sql, params, many, context)
+
+
+class PostCommitStamp:
+    """One on_commit callback per transaction, stamping every table it wrote."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self):
+        _stamp(self.tables)
+
+
+def _stamp_after_commit(connection, tables: set[str]) -> None:
+    # Django drops a rolled-back transaction's callbacks, so the one found here is this
+    # transaction's own.
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, PostCommitStamp):
+            break
+    else:
+        callback = PostCommitStamp()
+        transaction.on_commit(callback, using=connection.alias)
+    callback.tables |= tables
+
+
+def _start(reads: _Reads) -> None:
+    if not reads.started:
+        reads.started, reads.since = True, _counter()
+
+
+def _written_tables(sql: str) -> set[str]:
+    match = _WRITE.match(sql)
+    if match is None:
+        return set()
+    if sql.lstrip()[:8].upper() == "TRUNCATE":
+        return set(_TRUNCATED.findall(sql.split(";")[0]))
+    return {match.group(1)}
+
+
+def _counter() -> int | None:
+    """The counter's value; None while the cache cannot be reached."""
+    if not _cache_up():
+        return None
+    value = cache.get(COUNTER)
+    if value is None:
+        # A lost counter starts again from the clock in milliseconds, ahead of any value it had
+        # reached (stamps are far rarer than one a millisecond), so old parts stay invalid.
+        cache.add(COUNTER, int(time.time() * 1000), timeout=None)
+        value = cache.get(COUNTER)
+        if value is None:
+            _cache_down()
+    return value
+
+
+def _stamp(tables: set[str]) -> None:
+    if not _cache_up():
+        return
+    try:
+        value = cache.incr(COUNTER)
+    except ValueError:  # no counter yet
+        _counter()
+        value = cache.incr(COUNTER) if _cache_up() else None
+    if value is None:  # the cache answered nothing: it is down
+        _cache_down()
+        return
+    cache.set_many({STAMP.format(table): value for table in tables}, timeout=None)
+
+
+# While the cache is down, writes cannot be stamped; parts kept from before the outage are then
+# trusted for FRAGMENT_CACHE_SECONDS at most. Each process stops asking a cache that failed for
+# a while, so an outage does not add a timeout to every statement.
+_down_until = 0.0
+BREAK_SECONDS = 30
+
+
+def _cache_up() -> bool:
+    return time.monotonic() >= _down_until
+
+
+def _cache_down() -> None:
+    global _down_until
+    _down_until = time.monotonic() + BREAK_SECONDS
+
+
+# --- The request's reads ---------------------------------------------------------------
+
+class TableReadsMiddleware:
+    """Notes the tables a request reads (see the module's docstring). First in MIDDLEWARE, so
+    the session and the signed-in person's row count too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled():
+            return self.get_response(request)
+        token = _reads.set(_Reads())
+        try:
+            return self.get_response(request)
+        finally:
+            _reads.reset(token)
+
+
+# --- Cached parts ----------------------------------------------------------------------
+
+def cached_html(request, name: str, build, *, vary=()) -> str:
+    """The HTML of the part ``name`` for this request: from the cache while nothing it was built
+    from has changed, otherwise ``build()`` (which returns the HTML, or None when this
+    rendering must not be kept) and kept. Only GET and HEAD requests use the cache."""
+    reads = _reads.get()
+    if not enabled() or reads is None or request.method not in ("GET", "HEAD") or not _cache_up():
+        return build()
+    key = ENTRY.format(name, _digest(request, vary))
+    entry = cache.get(key)
+    if entry is not None and _still_valid(entry):
+        return entry["html"]
+    html = build()
+    if html is not None:
+        _keep(key, {"html": html}, reads.tables - _NOT_A_SOURCE, reads.since if reads.started else _counter(),
+              settings.FRAGMENT_CACHE_SECONDS)
+    return html
+
+
+def cached_value(name: str, key, build):
+    """A value built from the database by ``build()`` (a signed-in person's own row, say),
+    kept like a page part until a table it was read from is written. The value must pickle.
+    Its tables count as read by the request, so a part built from it changes with it."""
+    reads = _reads.get()
+    if not enabled() or reads is None or not _cache_up():
+        return build()
+    _start(reads)  # the request's counter value comes before this value is trusted
+    entry_key = VALUE.format(_schema(), f"{name}:{key}")
+    entry = cache.get(entry_key)
+    if entry is not None and _still_valid(entry):
+        reads.tables.update(entry["tables"])
+        return entry["value"]
+    since, outer = _counter(), reads.tables
+    reads.tables = set()
+    try:
+        value = build()
+        tables = reads.tables - _NOT_A_SOURCE
+    finally:
+        reads.tables = outer | reads.tables
+    _keep(entry_key, {"value": value}, tables, since, settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+@functools.cache
+def _schema() -> str:
+    """Kept values are pickled model instances: a release that changes a model's fields does
+    not read the previous release's."""
+    from django.apps import apps
+
+    fields = sorted(f"{model._meta.label}.{field.attname}" for model in apps.get_models()
+                    for field in model._meta.concrete_fields)
+    return hashlib.sha256("\n".join(fields).encode()).hexdigest()[:12]
+
+
+def _keep(key: str, entry: dict, tables: set[str], since: int | None, timeout: int) -> None:
+    """Store ``entry`` if none of ``tables`` was written after the counter read ``since``."""
+    if since is None:
+        return
+    stamps = _stamps(tables)
+    if len(stamps) < len(tables):
+        # A table never written since the counter started gets a stamp now, so that a
+        # stamp missing later (evicted) reads as "changed", never as "unchanged".
+        now = _counter()
+        for table in tables - stamps.keys():
+            cache.add(STAMP.format(table), now, timeout=None)
+        stamps = _stamps(tables)
+    if _unchanged(stamps, tables, since):
+        cache.set(key, {**entry, "since": since, "tables": sorted(tables)}, timeout=timeout)
+
+
+def _digest(request, vary) -> str:
+    user = getattr(request, "user", None)
+    parts = [
+        str(getattr(user, "pk", None)),
+        _csrf_secret(request),
+        request.get_full_path(),
+        timezone.localdate().isoformat(),
+        *(str(value) for value in vary),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _csrf_secret(request) -> str:
+    """Forms inside a part carry a CSRF token, which only this browser's secret accepts."""
+    get_token(request)  # makes sure the browser has a secret
+    return request.META["CSRF_COOKIE"]
+
+
+def _stamps(tables) -> dict[str, int]:
+    keys = {STAMP.format(table): table for table in tables}
+    return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+
+
+def _unchanged(stamps: dict[str, int], tables, since: int) -> bool:
+    return len(stamps) == len(tables) and all(
+        stamp is not None and stamp <= since for stamp in stamps.values())
+
+
+def _still_valid(entry: dict) -> bool:
+    return _unchanged(_stamps(entry["tables"]), entry["tables"], entry["since"])

@@ -1,0 +1,142 @@
+"""Kept page parts (core.fragments): a page is served from the cache only while nothing it was
+built from has changed, whichever way the change was written, and never across people,
+browsers or actions; the admin's kept list still checks the permission."""
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import fragments
+from evaluation.models import Evaluation
+from membership.models import Member
+from tests.evaluation import helpers as h
+from tests.membership.factories import UnitMemberFactory
+
+pytestmark = pytest.mark.django_db
+CENTRE = "/member/"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(client, url=CENTRE) -> tuple[str, int]:
+    """The page's main part (the header's logout form has a fresh token each time)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    return content[content.index('<main'):], len(captured)
+
+
+@pytest.fixture
+def returned():
+    return UnitMemberFactory(state="returned", review_comment="请补充执业许可证")
+
+
+def test_a_kept_page_runs_fewer_queries_and_shows_the_same(returned):
+    client = signed_in(returned.user)
+    first, built = page(client)
+    again, kept = page(client)
+    assert "请补充执业许可证" in first and again == first
+    assert kept < built
+
+
+@pytest.mark.parametrize("write", [
+    lambda pk: Member.objects.filter(pk=pk).update(review_comment="请补充营业执照"),
+    lambda pk: _saved(pk, review_comment="请补充营业执照"),
+    lambda pk: connection.cursor().execute(
+        'UPDATE "membership_member" SET "review_comment" = %s WHERE "id" = %s', ["请补充营业执照", pk]),
+], ids=["queryset update", "model save", "raw SQL"])
+def test_any_write_to_a_table_the_page_read_shows_at_once(returned, write):
+    client = signed_in(returned.user)
+    page(client)
+    page(client)
+    write(returned.pk)
+    content, _ = page(client)
+    assert "请补充营业执照" in content and "请补充执业许可证" not in content
+
+
+def _saved(pk, **fields):
+    member = Member.objects.get(pk=pk)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.save(update_fields=list(fields))
+
+
+def test_a_write_in_a_transaction_is_stamped_again_after_commit(returned):
+    key = fragments.STAMP.format("membership_member")
+    with transaction.atomic():
+        Member.objects.filter(pk=returned.pk).update(review_comment="x")
+        at_write = fragments.cache.get(key)
+        after_commit = [c for _, c, _ in connection.run_on_commit if isinstance(c, fragments.PostCommitStamp)]
+    assert len(after_commit) == 1 and "membership_member" in after_commit[0].tables
+    after_commit[0]()  # what the commit runs: other processes see the rows only now
+    assert fragments.cache.get(key) > at_write
+
+
+def test_parts_are_not_shared_between_people_or_browsers(returned):
+    other = UnitMemberFactory(state="returned", review_comment="请补充章程")
+    mine, theirs = signed_in(returned.user), signed_in(other.user)
+    page(mine)
+    assert "请补充章程" in page(theirs)[0] and "请补充执业许可证" not in page(theirs)[0]
+    _, kept = page(mine)
+    _, second_browser = page(signed_in(returned.user))  # its own CSRF secret: built for it
+    assert second_browser > kept
+
+
+def test_an_action_is_never_served_from_the_cache():
+    built = []
+    request = RequestFactory().post("/")
+    token = fragments._reads.set(fragments._Reads())
+    try:
+        for _ in range(2):
+            fragments.cached_html(request, "test", lambda: built.append(1) or "<p>x</p>")
+    finally:
+        fragments._reads.reset(token)
+    assert len(built) == 2
+
+
+def test_with_the_cache_down_pages_are_built_every_time(returned, monkeypatch):
+    client = signed_in(returned.user)
+    page(client)
+    _, kept = page(client)
+    fragments._cache_down()
+    try:
+        Member.objects.filter(pk=returned.pk).update(review_comment="请补充营业执照")  # not stamped: down
+        content, built = page(client)
+    finally:
+        monkeypatch.setattr(fragments, "_down_until", 0.0)
+    assert "请补充营业执照" in content and built > kept
+
+
+def test_a_kept_value_counts_its_tables_for_the_page_built_from_it(returned):
+    client = signed_in(returned.user)
+    page(client)
+    Member.objects.filter(pk=returned.pk).update(name="改名后的门诊部")
+    assert "改名后的门诊部" in page(client)[0]
+
+
+def test_the_kept_admin_list_checks_the_permission_and_follows_changes():
+    office = h.office()
+    evaluation = h.under_notice()
+    client = signed_in(office)
+    url = reverse("admin:evaluation_evaluation_changelist")
+    page(client, url)
+    Evaluation.objects.filter(pk=evaluation.pk).update(certificate_no="ZS-KEPT-0001")
+    assert "ZS-KEPT-0001" in page(client, url)[0]
+    office.groups.remove(Group.objects.get(name="评价办公室"))
+    assert client.get(url).status_code == 403
+
+
+def test_the_url_tag_reverses_fixed_names_once_and_others_as_django_does():
+    template = Template("{% url 'portal:home' %}|{% url 'evaluation:detail' 7 %}|{% url 'core:inbox' as u %}{{ u }}"
+                        "|{% url 'no-such-name' as missing %}[{{ missing }}]")
+    for _ in range(2):
+        assert template.render(Context()) == (
+            f"{reverse('portal:home')}|{reverse('evaluation:detail', args=[7])}|{reverse('core:inbox')}|[]")
