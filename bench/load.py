@@ -116,6 +116,7 @@ print(repr({"evidence_id": evidence.pk, "evidence_mobile": evidence.member.user.
 _SESSION_SNIPPET = """
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils.crypto import get_random_string
 user = get_user_model().objects.get(mobile="{mobile}")
 s = SessionStore()
 s[SESSION_KEY] = str(user.pk)
@@ -123,14 +124,15 @@ s[BACKEND_SESSION_KEY] = "accounts.backends.AuthenticationBackend"
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.set_expiry(24 * 3600)
 s.create()
-print("sessionid=" + s.session_key)
+# A browser that has signed in holds its CSRF cookie too; kept page parts are per browser.
+print("sessionid=" + s.session_key + "; csrftoken=" + get_random_string(32))
 """
 
 _QUERIES_SNIPPET = """
 import json
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
 pages = {pages!r}
@@ -143,10 +145,12 @@ for name, path, cookie in pages:
     cache.clear()  # a public page: the first, uncached render is the one that costs queries
     if cookie:  # a signed-in page: site-wide caches (menus, settings) are warm in production
         client.get(path)
+        with override_settings(FRAGMENT_CACHE=False), CaptureQueriesContext(connection) as built:
+            client.get(path)  # as built after any change behind it
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    counts[name] = len(captured)
+    counts[name] = f"{{len(built)}} built, {{len(captured)}} kept" if cookie else len(captured)
 print(json.dumps(counts))
 """
 
