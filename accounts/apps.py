@@ -14,4 +14,8 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self):
+        from core.fragments import layout_input
+
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_roles")
+        # The navigation follows the roles held in the session, not read by the request.
+        layout_input(lambda request: sorted(roles.user_roles(request)))

@@ -3,15 +3,17 @@ from django.conf import settings
 from .selectors import unread_count
 
 
+def unread_of(request) -> int:
+    """The signed-in person's unread count (cached per person), 0 for a visitor."""
+    user = getattr(request, "user", None)
+    return unread_count(user=user) if user is not None and user.is_authenticated else 0
+
+
 def site(request):
     """Site-wide values for the base layout; the unread count is cached per person."""
-    unread = 0
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        unread = unread_count(user=user)
     return {
         "site_name": settings.SITE_NAME,
         "site_icp": settings.SITE_ICP,
         "site_contact": settings.SITE_CONTACT,
-        "unread_message_count": unread,
+        "unread_message_count": unread_of(request),
     }

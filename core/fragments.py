@@ -11,7 +11,7 @@ data); it is observed:
 - Every SQL statement Django runs passes ``_watch``, a connection execute wrapper installed on
   every new connection, in web and worker processes alike. A write (INSERT, UPDATE, DELETE,
   TRUNCATE; queryset ``update()`` and bulk writes included) stamps each table it touches with
-  the next value of a shared counter: once at once, for reads later in the same transaction,
+  the next value of a shared counter: immediately, for reads later in the same transaction,
   and once more after the transaction commits, when other processes can see the new rows.
 - ``TableReadsMiddleware`` notes, for the whole request, the tables its SELECTs read, and takes
   the counter's value before the first of them.
@@ -23,7 +23,9 @@ What a part shows must therefore come from the database or from its key: the per
 browser's CSRF secret (forms inside carry a token), the address with its query string, the day
 (deadlines and "overdue" are counted in days) and any extra values the template names. A part
 lives FRAGMENT_CACHE_SECONDS at most, which bounds anything else, such as an edit made outside
-Django or a worker killed between its commit and its second stamp.
+Django, writes made while Redis was unreachable, or a worker killed between its commit and
+its second stamp. Values kept with ``cached_value`` (the signed-in account, a member's own
+records) follow the same rules, and their tables count as read by the request that uses them.
 
 The counter needs an atomic increment shared by every process: Redis in production, or the
 in-process cache of a single-process test run. ``settings.FRAGMENT_CACHE`` turns it on.
@@ -36,8 +38,10 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
@@ -195,22 +199,89 @@ class TableReadsMiddleware:
 
 # --- Cached parts ----------------------------------------------------------------------
 
-def cached_html(request, name: str, build, *, vary=()) -> str:
+def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
     """The HTML of the part ``name`` for this request: from the cache while nothing it was built
     from has changed, otherwise ``build()`` (which returns the HTML, or None when this
-    rendering must not be kept) and kept. Only GET and HEAD requests use the cache."""
+    rendering must not be kept) and kept. Only GET and HEAD requests use the cache. A
+    ``shared`` part is the same for every visitor: neither the person nor the browser is in its
+    key, so it must hold no form that posts (its token would be another browser's)."""
     reads = _reads.get()
     if not enabled() or reads is None or request.method not in ("GET", "HEAD") or not _cache_up():
         return build()
-    key = ENTRY.format(name, _digest(request, vary))
+    key = ENTRY.format(name, _digest(request, vary, shared))
     entry = cache.get(key)
     if entry is not None and _still_valid(entry):
+        # A page kept whole around this part was built from the part's sources too.
+        reads.tables.update(entry["tables"])
         return entry["html"]
     html = build()
     if html is not None:
         _keep(key, {"html": html}, reads.tables - _NOT_A_SOURCE, reads.since if reads.started else _counter(),
               settings.FRAGMENT_CACHE_SECONDS)
     return html
+
+
+def cached_response(request, name: str, respond, *, shared=False):
+    """``respond()``'s response, kept whole like a part (``cached_html``) when it is a rendered
+    200 page that sets no cookie: the base layout, the view's permission checks and its body
+    are then all skipped until something they read changes. The key also carries every
+    registered layout input (``layout_input``). A request with a message waiting to be shown,
+    or a view that adds one, is neither served nor kept; nor is a ``shared`` page with a form
+    that posts."""
+    if len(get_messages(request)):
+        return respond()
+    built = None
+
+    def build():
+        nonlocal built
+        built = respond()
+        if built.status_code != 200 or getattr(built, "streaming", False) or built.cookies:
+            return None
+        if hasattr(built, "render"):
+            built.render()
+        if len(get_messages(request)):  # added by the view and shown once: not for the next visit
+            return None
+        if shared and b"csrfmiddlewaretoken" in built.content:
+            return None
+        return built.content.decode(built.charset)
+
+    html = cached_html(request, name, build, vary=[value(request) for value in _layout_inputs], shared=shared)
+    return built if built is not None else HttpResponse(html)
+
+
+def kept_public_page(view):
+    """View decorator for a public page that shows what the database holds (the result
+    registry, say): a visitor's GET answer is kept whole and shared by every visitor until a
+    table it read is written. A signed-in person's header is their own: answered afresh."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return cached_response(request, f"public:{view.__module__}.{view.__qualname__}",
+                               lambda: view(request, *args, **kwargs), shared=True)
+    return wrapped
+
+
+def kept_page(view):
+    """View decorator: GET answers kept whole (``cached_response``). Put it under the
+    decorators that sign in or refuse, so those still run on every request; what the view
+    checks itself is re-checked whenever a table it read is written."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return cached_response(request, f"page:{view.__module__}.{view.__qualname__}",
+                               lambda: view(request, *args, **kwargs))
+    return wrapped
+
+
+_layout_inputs: list = []
+
+
+def layout_input(value):
+    """Register ``value(request)``: something the base layout shows that the request does not
+    read from the database (a count kept in its own cache, roles held in the session, the
+    site's content version). Pages kept whole are keyed by it. Apps register in ready()."""
+    _layout_inputs.append(value)
+    return value
 
 
 def cached_value(name: str, key, build):
@@ -264,11 +335,10 @@ def _keep(key: str, entry: dict, tables: set[str], since: int | None, timeout: i
         cache.set(key, {**entry, "since": since, "tables": sorted(tables)}, timeout=timeout)
 
 
-def _digest(request, vary) -> str:
+def _digest(request, vary, shared: bool) -> str:
     user = getattr(request, "user", None)
     parts = [
-        str(getattr(user, "pk", None)),
-        _csrf_secret(request),
+        *(() if shared else (str(getattr(user, "pk", None)), _csrf_secret(request))),
         request.get_full_path(),
         timezone.localdate().isoformat(),
         *(str(value) for value in vary),

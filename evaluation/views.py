@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.access import member_required
+from core.fragments import kept_page, kept_public_page
 from core.paging import PeekPage
 from core.ratelimits import form_over_limit
 from payments.views import invoice_info
@@ -95,6 +96,7 @@ def apply(request, member, kind):
 
 
 @member_required
+@kept_page
 def detail(request, member, pk):
     evaluation = _own(member, pk, related=())
 
@@ -255,6 +257,7 @@ def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]
 
 
 @member_required
+@kept_page
 def evidence(request, member, pk):
     """对照标准上传材料: per item of the standard, several files with captions; 保存 keeps every
     chosen file that passes its checks; 请确认提交 submits when every required item has evidence."""
@@ -396,6 +399,7 @@ def objection(request, pk):
     return render(request, "evaluation/objection.html", {"evaluation": evaluation, "form": form})
 
 
+@kept_public_page
 def registry(request):
     """Public result registry and certificate check (the certificate's QR code opens this)."""
     query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]

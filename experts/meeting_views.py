@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from core.fragments import cached_value
+from core.fragments import cached_value, kept_page
 
 from . import meetings
 from .exceptions import ExpertsError
@@ -22,6 +22,7 @@ def meeting_list(request):
 
 
 @login_required
+@kept_page
 def meeting(request, pk):
     """The agenda: per item the institution, the suggested result, the case's files, my
     recusal or my vote; the count after the meeting; the minutes and their signatures."""

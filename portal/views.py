@@ -32,6 +32,7 @@ def article(request, pk):
     return render(request, "portal/article.html", {"article": article, "preview": preview})
 
 
+@cached_public_page
 def search(request):
     query = (request.GET.get("q") or "").strip()[:50]
     page = None

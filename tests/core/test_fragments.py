@@ -1,18 +1,26 @@
 """Kept page parts (core.fragments): a page is served from the cache only while nothing it was
 built from has changed, whichever way the change was written, and never across people,
 browsers or actions; the admin's kept list still checks the permission."""
+import time
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core import fragments
+from core.selectors import UNREAD_KEY
 from evaluation.models import Evaluation
+from experts.models import CommitteeMember
 from membership.models import Member
 from tests.evaluation import helpers as h
+from tests.experts import meeting_helpers as m
 from tests.membership.factories import UnitMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,12 +114,10 @@ def test_with_the_cache_down_pages_are_built_every_time(returned, monkeypatch):
     client = signed_in(returned.user)
     page(client)
     _, kept = page(client)
-    fragments._cache_down()
-    try:
-        Member.objects.filter(pk=returned.pk).update(review_comment="请补充营业执照")  # not stamped: down
-        content, built = page(client)
-    finally:
-        monkeypatch.setattr(fragments, "_down_until", 0.0)
+    # Marked down through monkeypatch, which puts the up state back after the test.
+    monkeypatch.setattr(fragments, "_down_until", time.monotonic() + fragments.BREAK_SECONDS)
+    Member.objects.filter(pk=returned.pk).update(review_comment="请补充营业执照")  # not stamped: down
+    content, built = page(client)
     assert "请补充营业执照" in content and built > kept
 
 
@@ -140,3 +146,76 @@ def test_the_url_tag_reverses_fixed_names_once_and_others_as_django_does():
     for _ in range(2):
         assert template.render(Context()) == (
             f"{reverse('portal:home')}|{reverse('evaluation:detail', args=[7])}|{reverse('core:inbox')}|[]")
+
+
+# --- Pages kept whole (fragments.kept_page) ---------------------------------------------------
+
+def test_a_page_kept_whole_runs_no_query_and_follows_the_headers_own_cache(returned):
+    client = signed_in(returned.user)
+    page(client)
+    content, kept = page(client)
+    assert kept == 0
+    # The unread count lives in its own cache, which no table write of this page's announces:
+    # it is part of the kept page's key.
+    cache.set(UNREAD_KEY.format(returned.user.pk), 7)
+    response = client.get(CENTRE)
+    assert 'data-testid="unread-count">7<' in response.content.decode().replace(" ", "")
+
+
+def test_a_message_to_show_is_never_served_from_a_kept_page_nor_kept(returned):
+    client = signed_in(returned.user)
+    page(client)
+    page(client)
+    client.get(reverse("membership:dues"))  # nothing to pay: it says so on the member centre
+    assert "当前无需缴纳会费。" in client.get(CENTRE).content.decode()
+    assert "当前无需缴纳会费。" not in client.get(CENTRE).content.decode()  # shown once, as Django shows it
+
+
+def test_a_kept_page_is_still_refused_to_someone_else_and_after_access_ends():
+    evaluation = h.under_notice()
+    url = reverse("evaluation:detail", args=[evaluation.pk])
+    owner = signed_in(evaluation.member.user)
+    page(owner, url)
+    page(owner, url)
+    stranger = signed_in(UnitMemberFactory(state="active").user)
+    assert stranger.get(url).status_code == 404
+
+    body = m.committee("leading_group")
+    meeting = m.convene(body, h.in_committee())
+    seat = m.seats(body)[2]
+    member = signed_in(seat.user)
+    url = reverse("experts:meeting", args=[meeting.pk])
+    page(member, url)
+    _, kept = page(member, url)
+    assert kept == 0
+    CommitteeMember.objects.filter(pk=seat.pk).update(until=timezone.localdate())  # left the committee
+    assert member.get(url).status_code == 404
+
+
+def test_the_registry_is_kept_for_every_visitor_and_shows_a_new_result_at_once():
+    evaluation = h.under_notice()
+    url = reverse("evaluation:registry") + "?q=" + evaluation.member.name
+    first, second = Client(), Client()  # two visitors: neither signs in, nor holds a cookie of the other's
+    assert "已撤销" not in page(first, url)[0]
+    _, kept = page(second, url)
+    assert kept == 0
+    Evaluation.objects.filter(pk=evaluation.pk).update(state="revoked", certificate_no="ZS-KEPT-0002")
+    assert "ZS-KEPT-0002" in page(first, url)[0]
+
+
+def test_a_shared_page_with_a_form_that_posts_is_never_kept():
+    built = []
+
+    def respond():
+        built.append(1)
+        return HttpResponse('<form method="post"><input name="csrfmiddlewaretoken" value="x"></form>')
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    token = fragments._reads.set(fragments._Reads())
+    try:
+        for _ in range(2):
+            fragments.cached_response(request, "test-shared", respond, shared=True)
+    finally:
+        fragments._reads.reset(token)
+    assert len(built) == 2

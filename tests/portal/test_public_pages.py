@@ -272,3 +272,18 @@ def test_the_navigation_follows_the_role(client):
     evaluator = Evaluator.objects.create(user=UserFactory(), name="评价员", organisation="信评公司")
     expert = nav(evaluator.user)
     assert "入会申请" not in expert and "会员中心" not in expert and "专家工作台" in expert
+
+
+def test_a_visitors_search_is_kept_until_an_editor_saves(client, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(title="口腔种植规范化研讨会")
+    url = reverse("portal:search") + "?q=种植"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert "口腔种植规范化研讨会" in client.get(url).content.decode()
+    assert len(captured) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(title="种植牙收费公示")
+    assert "种植牙收费公示" in client.get(url).content.decode()
