@@ -39,16 +39,47 @@ ENV = {
 
 def main() -> None:
     _ensure_wrk()
-    _ensure_database()
+    pages, logins = prepare(ENV, MEMBERS)
+    queries = {name: f"{built} built, {kept} kept" if name in logins else built
+               for name, (built, kept, _, _) in page_costs(ENV, pages, logins).items()}
     python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
-    print("Seeding the large data set (first run takes a minute)…", flush=True)
-    facts = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import seed_large; print(seed_large.seed())")
+    server = subprocess.Popen(
+        [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
+         "--log-level", "warning"], cwd=ROOT, env=ENV, start_new_session=True)
+    try:
+        _wait_until_up()
+        results = [(name, *_wrk(path, cookie), queries[name]) for name, path, cookie in pages]
+        # The searches again, each request a search nobody has run yet (nothing kept answers it).
+        results += [(f"{name}, never asked before", *_wrk(path, None, fresh=True), queries[name])
+                    for name, path, _ in pages if name in FRESH]
+        bare_again = _wrk(pages[0][1], None)[0]  # the ceiling once more: did the machine stay quiet?
+        notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    background = {"scan": _background("deadline_scan()"), "pdf": _background("certificate_pdfs()"),
+                  "notifications": notifications}
+    _report(results, bare_again, background)
+
+
+MEMBERS = 100_000  # the data set's size in member institutions (seed_large scales the rest)
+FRESH = ("site search", "result registry search")
+
+
+def prepare(env: dict, members: int) -> tuple[list, dict]:
+    """Create, migrate and seed the benchmark's database named in ``env`` at ``members``
+    institutions; the pages to measure, as (name, path, cookie), and the signed-in ones' mobiles."""
+    _ensure_database(env)
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    print(f"Seeding {members:,} institutions (the first run takes minutes)…", flush=True)
+    facts = _django(env, f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import seed_large; "
+                         f"print(seed_large.seed({members}))")
     facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
-    facts.update(_demo_facts())
+    facts.update(_demo_facts(env))
     session, evaluator_session, office_session, evidence_session, committee_session = (
-        _django(_SESSION_SNIPPET.format(mobile=facts[key])).strip().splitlines()[-1]
+        _django(env, _SESSION_SNIPPET.format(mobile=facts[key])).strip().splitlines()[-1]
         for key in ("member_mobile", "evaluator_mobile", "office_mobile", "evidence_mobile", "committee_mobile"))
     pages = [
         ("bare view (ceiling)", "/livez", None),
@@ -70,36 +101,22 @@ def main() -> None:
               "expert workbench": "evaluator_mobile", "scoring page": "evaluator_mobile",
               "admin evaluation list": "office_mobile", "evidence page": "evidence_mobile",
               "agenda and vote page": "committee_mobile"}
-    queries = _query_counts(pages, {name: facts[key] for name, key in logins.items()})
-    server = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
-         "--log-level", "warning"], cwd=ROOT, env=ENV, start_new_session=True)
-    try:
-        _wait_until_up()
-        results = [(name, *_wrk(path, cookie), queries[name]) for name, path, cookie in pages]
-        bare_again = _wrk(pages[0][1], None)[0]  # the ceiling once more: did the machine stay quiet?
-        notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    background = {"scan": _background("deadline_scan()"), "pdf": _background("certificate_pdfs()"),
-                  "notifications": notifications}
-    _report(results, facts, bare_again, background)
+    return pages, {name: facts[key] for name, key in logins.items()}
 
 
 def _background(call: str) -> dict:
-    output = _django(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import background; "
+    output = _django(ENV, f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import background; "
                      f"print(repr(background.{call}))")
     return eval(output.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
 
 
-def _demo_facts() -> dict:
+def _demo_facts(env: dict) -> dict:
     """The demo data (seed_demo, idempotent) on the benchmark's database gives the pages that
     need a whole procedure behind them: a star application uploading its evidence, and a
     committee meeting with its agenda."""
     subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, check=True, capture_output=True,
-                   env={**ENV, "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
-    return eval(_django(_DEMO_FACTS_SNIPPET).strip().splitlines()[-1])  # noqa: S307 - our own dict literal
+                   env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
+    return eval(_django(env, _DEMO_FACTS_SNIPPET).strip().splitlines()[-1])  # noqa: S307 - our own dict literal
 
 
 _DEMO_FACTS_SNIPPET = """
@@ -128,8 +145,8 @@ s.create()
 print("sessionid=" + s.session_key + "; csrftoken=" + get_random_string(32))
 """
 
-_QUERIES_SNIPPET = """
-import json
+_COSTS_SNIPPET = """
+import json, statistics, time
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
@@ -137,44 +154,64 @@ from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
 pages = {pages!r}
 logins = {mobile!r}
-counts = {{}}
-for name, path, cookie in pages:
-    client = Client()
-    if cookie:
-        client.force_login(get_user_model().objects.get(mobile=logins[name]))
-    cache.clear()  # a public page: the first, uncached render is the one that costs queries
-    if cookie:  # a signed-in page: site-wide caches (menus, settings) are warm in production
-        client.get(path)
-        with override_settings(FRAGMENT_CACHE=False), CaptureQueriesContext(connection) as built:
-            client.get(path)  # as built after any change behind it
+REPEAT = 10
+
+def measure(client, path, before=lambda: None):
+    before()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    counts[name] = f"{{len(built)}} built, {{len(captured)}} kept" if cookie else len(captured)
-print(json.dumps(counts))
+    queries = len(captured)  # now: the next request empties the connection's query log
+    timings = []
+    for _ in range(REPEAT):
+        before()
+        start = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+    return queries, statistics.median(timings)
+
+costs = {{}}
+for name, path, cookie in pages:
+    client = Client()
+    if cookie:  # signed in: site-wide caches (menus, settings) are warm, as in production
+        client.force_login(get_user_model().objects.get(mobile=logins[name]))
+        client.get(path)
+        with override_settings(FRAGMENT_CACHE=False):
+            built = measure(client, path)  # as after any change behind the page
+        client.get(path)
+        kept = measure(client, path)
+    else:  # a visitor: the first render after any change, then the cached page
+        built = measure(client, path, before=cache.clear)
+        kept = measure(client, path)
+    costs[name] = [built[0], kept[0], built[1], kept[1]]
+print(json.dumps(costs))
 """
 
 
-def _query_counts(pages, logins) -> dict:
+def page_costs(env: dict, pages, logins) -> dict:
+    """Per page, in one Django process on ``env``'s database: (queries built, queries kept,
+    median ms built, median ms kept); built is the page after any change behind it, kept the
+    same page served again with nothing changed."""
     import json
 
-    output = _django(_QUERIES_SNIPPET.format(pages=pages, mobile=logins))
-    return json.loads(output.strip().splitlines()[-1])
+    output = _django(env, _COSTS_SNIPPET.format(pages=pages, mobile=logins))
+    return {name: tuple(values) for name, values in json.loads(output.strip().splitlines()[-1]).items()}
 
 
-def _django(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT, env=ENV,
+def _django(env: dict, code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT, env=env,
                             check=True, capture_output=True, text=True)
     return result.stdout
 
 
-def _wrk(path: str, cookie: str | None) -> tuple[float, float]:
+def _wrk(path: str, cookie: str | None, fresh: bool = False) -> tuple[float, float]:
     url = f"http://127.0.0.1:{PORT}{path}"
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    env = {**os.environ, "BENCH_FRESH": "1"} if fresh else None
     subprocess.run(["wrk", "-t2", "-c4", "-d2s", *headers, url], capture_output=True, check=True)  # warm up
     out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s",
                           str(ROOT / "bench" / "wrk_report.lua"), *headers, url],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, env=env).stdout
     match = re.search(r"BENCH rps=([\d.]+) p95_ms=([\d.]+) requests=(\d+) errors=(\d+)", out)
     if not match or int(match[4]):
         raise SystemExit(f"wrk on {path} failed or saw errors:\n{out}")
@@ -201,8 +238,8 @@ def _ensure_wrk() -> None:
         raise SystemExit("The benchmark needs wrk: sudo apt-get install wrk")
 
 
-def _ensure_database() -> None:
-    name = ENV["DATABASE_URL"].rsplit("/", 1)[-1]
+def _ensure_database(env: dict) -> None:
+    name = env["DATABASE_URL"].rsplit("/", 1)[-1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False)
 
 
@@ -211,7 +248,7 @@ def _ensure_database() -> None:
 NOISE_LIMIT = 0.10
 
 
-def _report(results, facts, bare_again: float, background: dict) -> None:
+def _report(results, bare_again: float, background: dict) -> None:
     ceiling = results[0][1]
     drift = abs(ceiling - bare_again) / max(ceiling, bare_again)
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -1,60 +1,49 @@
-"""Measure queries and time per request for pages at growing data sizes."""
-import os
-import statistics
+"""Queries and milliseconds per request for every benchmarked page at two data sizes.
+
+    .venv/bin/python bench/page_costs.py
+
+Seeds (once; later runs top up) a database of 1,000 institutions and one of 100,000 (the one
+``make bench`` uses) on the machine's PostgreSQL and Redis, then requests each page in one
+Django process under the production settings: as built (after any change behind it) and as
+kept (served again with nothing changed). A page's query counts must be the same at both sizes;
+the suite's tests/core/test_page_queries.py holds the signed-in ones to that.
+"""
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from load import ENV, page_costs, prepare  # noqa: E402
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from core.models import Message  # noqa: E402
-
-SIZES = (10, 100, 1000)
-REPEAT = 20
-
-
-def measure(client: Client, url: str) -> tuple[int, float]:
-    reset_queries()  # the capture counts by the log's length, which is capped at 9000
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-    return len(queries), statistics.median(timings)
-
+SIZES = (1_000, 100_000)
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    user, _ = User.objects.get_or_create(mobile="13700000000", defaults={"email": "bench@example.cn"})
-    user.set_password("bench-password-1")
-    user.save()
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    print(f"{'page':<12}{'rows':>8}{'queries':>10}{'median ms':>12}")
+    measured = {}
     for size in SIZES:
-        missing = size - Message.objects.filter(recipient=user).count()
-        Message.objects.bulk_create(Message(recipient=user, subject=f"消息 {i}", body="内容") for i in range(missing))
-        for name, url in (("home", "/"), ("inbox", "/messages/")):
-            count, median = measure(client, url)
-            print(f"{name:<12}{size:>8}{count:>10}{median:>12.1f}")
+        env = {**ENV, **_stores(size)}
+        pages, logins = prepare(env, size)
+        measured[size] = page_costs(env, pages[1:], logins)  # the bare view runs no query
+    small, large = (measured[size] for size in SIZES)
+    print(f"\n| page | queries built ({SIZES[0]:,} / {SIZES[1]:,}) | queries kept | ms built | ms kept |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    changed = []
+    for name in large:
+        (built_s, kept_s, ms_built_s, ms_kept_s), (built_l, kept_l, ms_built_l, ms_kept_l) = small[name], large[name]
+        if (built_s, kept_s) != (built_l, kept_l):
+            changed.append(name)
+        print(f"| {name} | {built_s} / {built_l} | {kept_s} / {kept_l} | {ms_built_s:.1f} / {ms_built_l:.1f} "
+              f"| {ms_kept_s:.1f} / {ms_kept_l:.1f} |")
+    if changed:
+        raise SystemExit(f"\nQuery counts grew with the data: {', '.join(changed)}")
+
+
+def _stores(size: int) -> dict:
+    """The largest size is make bench's database and cache; a smaller one has its own of each
+    (kept values are per row id, which two databases share)."""
+    if size == SIZES[-1]:
+        return {}
+    return {"DATABASE_URL": f"{ENV['DATABASE_URL']}_{size}", "REDIS_URL": ENV["REDIS_URL"].rsplit("/", 1)[0] + "/3"}
 
 
 if __name__ == "__main__":

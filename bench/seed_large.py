@@ -1,4 +1,6 @@
-"""Create the benchmark's data set: 100,000 member institutions and 50,000 articles.
+"""Create the benchmark's data set: 100,000 member institutions (or another size), half as many
+articles, one published evaluation per 50 institutions and one running clock per institution
+(all past due, on applications waiting on the office).
 
 Idempotent: it tops up to the target counts. Bulk inserts, one shared licence file, one
 password hash: the point is realistic row counts and shapes, not realistic uploads.
@@ -22,8 +24,6 @@ from payments.models import Order
 from portal.models import Article, Column
 from portal.search import index_text
 
-MEMBERS = 100_000
-ARTICLES = 50_000
 BATCH = 2_000
 PASSWORD = "bench-password-2026"
 CITIES = ["北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安", "南京", "重庆", "天津", "长沙"]
@@ -31,21 +31,24 @@ KINDS = ["口腔门诊部", "口腔诊所", "口腔医院", "齿科"]
 TOPICS = ["工作会议", "培训班", "义诊活动", "学术年会", "评价结果公示", "标准宣贯", "党建活动", "会员风采"]
 
 
-def seed() -> dict:
+def seed(members: int = 100_000) -> dict:
     random.seed(2026)
     unit_type, _ = MembershipType.objects.get_or_create(
         name="会员单位", defaults={"kind": Kind.UNIT, "annual_dues": 2000, "review_required": True})
     have = Member.objects.count()
-    if have < MEMBERS:
-        _members(have, MEMBERS, unit_type)
+    if have < members:
+        _members(have, members, unit_type)
     columns = _columns()
     have = Article.objects.count()
-    if have < ARTICLES:
-        _articles(have, ARTICLES, columns)
-    evaluator_mobile = _evaluations()
-    _clocks()
+    if have < members // 2:
+        _articles(have, members // 2, columns)
+    evaluator_mobile = _evaluations(members // 50)
+    _clocks(members)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
+        # Fresh planner statistics after the bulk load, and the search index's pending list
+        # merged into the index as autovacuum does in production: a search that must read a
+        # long pending list costs several times the index lookup itself.
+        cursor.execute("VACUUM ANALYZE")
     member = (Member.objects.filter(state=Member.State.ACTIVE, evaluations__isnull=False).select_related("user")
               .order_by("pk").first())  # a member with a published evaluation, as many have
     term = member.terms.first()
@@ -95,22 +98,19 @@ def _members(start, stop, unit_type):
             for m, o in zip(active, orders, strict=True))
 
 
-EVALUATIONS = 2_000
-
-
-def _evaluations() -> str:
-    """Published credit results for 2,000 institutions, and one evaluator with 20 assignments."""
+def _evaluations(wanted: int) -> str:
+    """Published credit results for ``wanted`` institutions, and one evaluator with 20 assignments."""
     programme = Programme.objects.get(kind="credit")
     User = get_user_model()
     user, _ = User.objects.get_or_create(mobile="16599990000", defaults={
         "email": "evaluator@bench.example", "name": "信评师", "password": make_password(PASSWORD)})
     Evaluator.objects.get_or_create(user=user, defaults={"name": "信评师", "organisation": "某信用评价公司"})
     have = Evaluation.objects.count()
-    if have >= EVALUATIONS:
+    if have >= wanted:
         return user.mobile
     now = timezone.now()
     members = list(Member.objects.filter(state=Member.State.ACTIVE).exclude(evaluations__isnull=False)
-                   .order_by("pk")[:EVALUATIONS - have])
+                   .order_by("pk")[:wanted - have])
     grades = ["AAA", "AAA-", "AA+", "AA", "AA-", "A+", "A"]
     evaluations = Evaluation.objects.bulk_create(
         Evaluation(programme=programme, member=m, state=Evaluation.State.PUBLISHED, agreed_at=now,
@@ -121,20 +121,19 @@ def _evaluations() -> str:
     return user.mobile
 
 
-CLOCKS = 100_000
 CLOCK_KINDS = ("accept", "report", "appeal_answer", "final_report", "provincial")
 
 
-def _clocks() -> None:
-    """100,000 running clocks, all past due: 20,000 applications waiting on the office, five
-    clocks each. The deadline scan's benchmark acts on them inside a transaction it rolls back."""
+def _clocks(wanted: int) -> None:
+    """``wanted`` running clocks, all past due (100,000: 20,000 applications waiting on the
+    office, five clocks each). The deadline scan's benchmark acts on them inside a transaction it rolls back."""
     have = Deadline.objects.count()
-    if have >= CLOCKS:
+    if have >= wanted:
         return
     programme = Programme.objects.get(kind="credit")
     now = timezone.now()
     overdue = timezone.localdate() - dt.timedelta(days=3)
-    wanted = (CLOCKS - have) // len(CLOCK_KINDS)
+    wanted = (wanted - have) // len(CLOCK_KINDS)
     members = Member.objects.filter(state=Member.State.ACTIVE, evaluations__isnull=True).order_by("-pk")
     for low in range(0, wanted, BATCH):
         evaluations = Evaluation.objects.bulk_create(
