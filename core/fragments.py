@@ -11,8 +11,9 @@ data); it is observed:
 - Every SQL statement Django runs passes ``_watch``, a connection execute wrapper installed on
   every new connection, in web and worker processes alike. A write (INSERT, UPDATE, DELETE,
   TRUNCATE; queryset ``update()`` and bulk writes included) stamps each table it touches with
-  the next value of a shared counter: immediately, for reads later in the same transaction,
-  and once more after the transaction commits, when other processes can see the new rows.
+  the next value of a shared counter: immediately (in a transaction, at the table's first
+  write), for reads later in the same transaction, and once more after the transaction
+  commits, when other processes can see the new rows.
 - ``TableReadsMiddleware`` notes, for the whole request, the tables its SELECTs read, and takes
   the counter's value before the first of them.
 - A part built on a miss is stored with every table the request has read so far (the
@@ -44,6 +45,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
 
 COUNTER = "fragments:counter"
 STAMP = "fragments:table:{}"
@@ -66,6 +69,7 @@ class _Reads:
 
 
 _reads: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar("fragment_reads", default=None)
+_kept_count = 0  # entries this process has kept (see PostCommitStamp)
 
 
 def enabled() -> bool:
@@ -85,10 +89,10 @@ def _watch(execute, sql, params, many, context):
     written = _written_tables(sql)
     if written:
         result = execute(sql, params, many, context)
-        _stamp(written)
         connection = context["connection"]
-        if connection.in_atomic_block:
-            _stamp_after_commit(connection, written)
+        # In a transaction a table is stamped once at its first write, for the transaction's
+        # own later reads, and again after commit; a batch of writes costs two stamps a table.
+        _stamp(_stamp_after_commit(connection, written) if connection.in_atomic_block else written)
         return result
     reads = _reads.get()
     if reads is not None:
@@ -98,25 +102,40 @@ def _watch(execute, sql, params, many, context):
 
 
 class PostCommitStamp:
-    """One on_commit callback per transaction, stamping every table it wrote."""
+    """One on_commit callback per transaction, stamping every table it wrote. It remembers
+    how many entries had been kept when it last stamped each table at once: another write to
+    the table is stamped at once again only if something has been kept since, which may
+    have been built from the transaction's own rows."""
 
     def __init__(self):
-        self.tables: set[str] = set()
+        self.stamped: dict[str, int] = {}
+
+    @property
+    def tables(self) -> set[str]:
+        return set(self.stamped)
 
     def __call__(self):
         _stamp(self.tables)
 
 
-def _stamp_after_commit(connection, tables: set[str]) -> None:
-    # Django drops a rolled-back transaction's callbacks, so the one found here is this
-    # transaction's own.
-    for _, callback, _ in connection.run_on_commit:
-        if isinstance(callback, PostCommitStamp):
-            break
+def _stamp_after_commit(connection, tables: set[str]) -> set[str]:
+    """Add ``tables`` to the transaction's post-commit stamp; the ones to stamp at once too."""
+    # Django only appends to the list of callbacks, or replaces the list (at commit, at a
+    # savepoint's rollback): while the list is the one the callback was found in, it is there.
+    held = getattr(connection, "_post_commit_stamp", None)
+    if held is not None and held[0] is connection.run_on_commit:
+        callback = held[1]
     else:
-        callback = PostCommitStamp()
-        transaction.on_commit(callback, using=connection.alias)
-    callback.tables |= tables
+        # Django drops a rolled-back transaction's callbacks, so one found here is this
+        # transaction's own.
+        callback = next((c for _, c, _ in connection.run_on_commit if isinstance(c, PostCommitStamp)), None)
+        if callback is None:
+            callback = PostCommitStamp()
+            transaction.on_commit(callback, using=connection.alias)
+        connection._post_commit_stamp = (connection.run_on_commit, callback)
+    due = {table for table in tables if callback.stamped.get(table) != _kept_count}
+    callback.stamped.update(dict.fromkeys(due, _kept_count))
+    return due
 
 
 def _start(reads: _Reads) -> None:
@@ -148,8 +167,40 @@ def _counter() -> int | None:
     return value
 
 
+# On Redis a stamp is one round trip: the counter's next value (from the clock in milliseconds
+# when the counter was lost, as in _counter) set on every table written.
+_STAMP_SCRIPT = """
+local value
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  value = redis.call('INCR', KEYS[1])
+else
+  value = tonumber(ARGV[1])
+  redis.call('SET', KEYS[1], value)
+end
+for i = 2, #KEYS do redis.call('SET', KEYS[i], value) end
+return value
+"""
+
+
+@functools.cache
+def _stamp_script():
+    """The registered script on django-redis's connection; None for any other cache."""
+    try:
+        return get_redis_connection("default").register_script(_STAMP_SCRIPT)
+    except NotImplementedError:
+        return None
+
+
 def _stamp(tables: set[str]) -> None:
-    if not _cache_up():
+    if not tables or not _cache_up():
+        return
+    script = _stamp_script()
+    if script is not None:
+        try:
+            script(keys=[cache.make_key(key) for key in (COUNTER, *(STAMP.format(t) for t in tables))],
+                   args=[int(time.time() * 1000)])
+        except RedisError:
+            _cache_down()
         return
     try:
         value = cache.incr(COUNTER)
@@ -332,6 +383,8 @@ def _keep(key: str, entry: dict, tables: set[str], since: int | None, timeout: i
             cache.add(STAMP.format(table), now, timeout=None)
         stamps = _stamps(tables)
     if _unchanged(stamps, tables, since):
+        global _kept_count
+        _kept_count += 1
         cache.set(key, {**entry, "since": since, "tables": sorted(tables)}, timeout=timeout)
 
 

@@ -219,3 +219,36 @@ def test_a_shared_page_with_a_form_that_posts_is_never_kept():
     finally:
         fragments._reads.reset(token)
     assert len(built) == 2
+
+
+def test_a_transaction_stamps_a_table_once_however_often_it_writes_it(returned):
+    key = fragments.STAMP.format("membership_member")
+    with transaction.atomic():
+        Member.objects.filter(pk=returned.pk).update(review_comment="第一次")
+        first = fragments.cache.get(key)
+        for n in range(5):
+            Member.objects.filter(pk=returned.pk).update(review_comment=f"第{n}次")
+        assert fragments.cache.get(key) == first
+        token = fragments._reads.set(fragments._Reads())
+        try:  # a value kept from the transaction's own rows: the next write must reach it
+            fragments.cached_value("test-member", returned.pk, lambda: Member.objects.get(pk=returned.pk).review_comment)
+        finally:
+            fragments._reads.reset(token)
+        Member.objects.filter(pk=returned.pk).update(review_comment="读过之后")
+        assert fragments.cache.get(key) > first
+        with transaction.atomic():  # a savepoint rolled back takes its writes, not the stamp
+            Member.objects.filter(pk=returned.pk).update(name="回滚")
+            transaction.set_rollback(True)
+        UnitMemberFactory()
+        after_commit = [c for _, c, _ in connection.run_on_commit if isinstance(c, fragments.PostCommitStamp)]
+    assert len(after_commit) == 1 and "membership_member" in after_commit[0].tables
+
+
+def test_a_lost_counter_starts_again_ahead_of_every_stamp_it_gave():
+    key = fragments.STAMP.format("membership_member")
+    fragments._stamp({"membership_member"})
+    before = fragments.cache.get(key)
+    fragments.cache.delete(fragments.COUNTER)  # evicted, or Redis restarted without its data
+    fragments._stamp({"membership_member"})
+    after = fragments.cache.get(key)
+    assert after > before and after >= int(time.time() * 1000) - 60_000
