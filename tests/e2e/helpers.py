@@ -144,3 +144,16 @@ def eventually(read, expected, timeout=20):
         time.sleep(0.3)
         value = read()
     return value
+
+
+def wait_for_on_reload(browser, css, timeout=30):
+    """Refresh the page, as its "请稍后刷新" asks, until ``css`` is on it (a file that a
+    background task makes after the payment); returns the element."""
+    deadline = time.monotonic() + timeout
+    while not (found := browser.find_elements(By.CSS_SELECTOR, css)):
+        if time.monotonic() > deadline:
+            raise TimeoutException(f"{css} not on the page after {timeout} s of refreshing")
+        time.sleep(1)
+        browser.refresh()
+        settle(browser)
+    return found[0]

@@ -10,7 +10,18 @@ from membership.models import Member
 from payments.models import Invoice
 from tests.accounts.factories import UserFactory
 from tests.core.files import jpeg_bytes, pdf_bytes, png_bytes
-from tests.e2e.helpers import click, download, eventually, fill, login, submit, temp_file, wait_for, wait_text
+from tests.e2e.helpers import (
+    click,
+    download,
+    eventually,
+    fill,
+    login,
+    submit,
+    temp_file,
+    wait_for,
+    wait_for_on_reload,
+    wait_text,
+)
 from tests.membership.factories import IndividualTypeFactory, UnitTypeFactory, credit_code, id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +86,9 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     # The page polls the order and moves on by itself once WeChat's notification arrived.
     wait_text(browser, "[data-testid=member-state]", "有效", timeout=30)
 
-    link = wait_for(browser, "[data-testid=certificate-download]")
+    # The certificate is made by its own background task, which may finish after the page was
+    # served: the page then says 证书生成中，请稍后刷新, and a refresh shows the link.
+    link = wait_for_on_reload(browser, "[data-testid=certificate-download]")
     response = download(browser, link.get_attribute("href"))
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
