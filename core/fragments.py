@@ -314,11 +314,14 @@ def kept_public_page(view):
 
 
 def kept_page(view):
-    """View decorator: GET answers kept whole (``cached_response``). Put it under the
-    decorators that sign in or refuse, so those still run on every request; what the view
-    checks itself is re-checked whenever a table it read is written."""
+    """View decorator: a signed-in person's GET answers kept whole (``cached_response``). Put
+    it under the decorators that sign in or refuse, so those still run on every request; what
+    the view checks itself is re-checked whenever a table it read is written. A visitor's
+    answer is not kept (each browser would need an entry of its own)."""
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return view(request, *args, **kwargs)
         return cached_response(request, f"page:{view.__module__}.{view.__qualname__}",
                                lambda: view(request, *args, **kwargs))
     return wrapped
