@@ -256,9 +256,9 @@ def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
     rendering must not be kept) and kept. Only GET and HEAD requests use the cache. A
     ``shared`` part is the same for every visitor: neither the person nor the browser is in its
     key, so it must hold no form that posts (its token would be another browser's)."""
-    reads = _reads.get()
-    if not enabled() or reads is None or request.method not in ("GET", "HEAD") or not _cache_up():
+    if not _may_keep(request):
         return build()
+    reads = _reads.get()
     key = ENTRY.format(name, _digest(request, vary, shared))
     entry = cache.get(key)
     if entry is not None and _still_valid(entry):
@@ -272,6 +272,13 @@ def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
     return html
 
 
+def _may_keep(request) -> bool:
+    """Whether this request may be answered from, or add to, the cache: a GET or HEAD inside
+    TableReadsMiddleware while the cache is up."""
+    return (enabled() and _reads.get() is not None and request.method in ("GET", "HEAD")
+            and _cache_up())
+
+
 def cached_response(request, name: str, respond, *, shared=False):
     """``respond()``'s response, kept whole like a part (``cached_html``) when it is a rendered
     200 page that sets no cookie: the base layout, the view's permission checks and its body
@@ -279,8 +286,8 @@ def cached_response(request, name: str, respond, *, shared=False):
     registered layout input (``layout_input``). A request with a message waiting to be shown,
     or a view that adds one, is neither served nor kept; nor is a ``shared`` page with a form
     that posts."""
-    if len(get_messages(request)):
-        return respond()
+    if not _may_keep(request) or len(get_messages(request)):
+        return respond()  # and the layout inputs are not asked for
     built = None
 
     def build():
