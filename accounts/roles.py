@@ -64,11 +64,11 @@ def notify_role(role: str, *, template: str, url: str, context: dict) -> None:
     # Imported here: this module is loaded by AccountsConfig before the models exist.
     from django.db import transaction
 
-    from core.notifications import notification_send
+    from core.notifications import notification_send_many
 
     def send():
-        for user in role_members(role):
-            notification_send(template=template, user=user, url=url, channels=["site", "email"], context=context)
+        notification_send_many(template=template, users=role_members(role), url=url, channels=["site", "email"],
+                               context=context)
 
     transaction.on_commit(send)
 

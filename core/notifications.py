@@ -22,7 +22,7 @@ from . import sms
 from .deadlines import deadline_scanner
 from .models import Delivery, Message
 from .outbox import BROKER_ERRORS, resend_stale
-from .selectors import unread_count_forget
+from .selectors import unread_count_forget, unread_counts_forget
 
 logger = logging.getLogger(__name__)
 
@@ -68,46 +68,91 @@ def notification_send(
     in-site message, if one was written. Email and SMS go out after the surrounding
     transaction commits.
     """
-    context = {"url": url, **context}  # every text may link to the page the message is about
-    channels = set(channels)
-    unknown = channels - set(ALL_CHANNELS)
-    if unknown:
-        raise ValueError(f"Unknown channels: {sorted(unknown)}")
-    subject = _render(template, "subject", context)
-    body = _render(template, "body", context)
-    if subject is None or body is None:
-        raise TemplateDoesNotExist(f"notifications/{template}/subject.txt and body.txt are required")
+    texts = _Texts.render(template, context, channels, url=url)
     email = email or (user.email if user else None)
     mobile = mobile or (user.mobile if user else None)
-
+    message, deliveries = texts.rows(user, email=email, mobile=mobile)
     with transaction.atomic():
-        message = None
-        if SITE in channels and user is not None:
-            message = Message(recipient=user, subject=subject, body=body, url=url)
+        if message is not None:
             if attachment:
                 message.attachment_name = attachment.name
                 message.attachment.save(attachment.name, ContentFile(attachment.content), save=False)
             message.save()
-
-        deliveries = []
-        if EMAIL in channels and email:
-            delivery = Delivery(channel=Delivery.Channel.EMAIL, recipient=user, address=email,
-                                template=template, subject=subject, body=body)
-            if attachment:
+        for delivery in deliveries:
+            if attachment and delivery.channel == Delivery.Channel.EMAIL:
                 delivery.attachment_name = attachment.name
                 delivery.attachment.save(attachment.name, ContentFile(attachment.content), save=False)
-            deliveries.append(delivery)
-        sms_text = _render(template, "sms", context) if SMS in channels and mobile else None
-        if sms_text:
-            deliveries.append(Delivery(channel=Delivery.Channel.SMS, recipient=user, address=mobile,
-                                       template=template, subject=subject, body=sms_text))
-        now = timezone.now()
-        for delivery in deliveries:
-            delivery.enqueued_at = now
             delivery.save()
-            transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+        _enqueue_after_commit(deliveries)
     logger.info("notification %s to user=%s: %d deliveries", template, getattr(user, "pk", None), len(deliveries))
     return message
+
+
+def notification_send_many(*, template: str, context: dict, users: Iterable, channels: Iterable[str] = ALL_CHANNELS,
+                           url: str = "") -> list[Message]:
+    """Send the same notification ``template`` to each of ``users`` at their own addresses
+    (a notice to everyone in a staff role): the texts are rendered once and the rows written
+    together. Returns the in-site messages written."""
+    texts = _Texts.render(template, context, channels, url=url)
+    messages, deliveries = [], []
+    for user in users:
+        message, own = texts.rows(user, email=user.email, mobile=user.mobile)
+        messages += [message] if message is not None else []
+        deliveries += own
+    with transaction.atomic():
+        Message.objects.bulk_create(messages)  # no post_save: the unread counts are forgotten here
+        unread_counts_forget([message.recipient_id for message in messages])
+        Delivery.objects.bulk_create(deliveries)
+        _enqueue_after_commit(deliveries)
+    logger.info("notification %s to %d users: %d deliveries", template, len(messages), len(deliveries))
+    return messages
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A notification's texts for one context, and the rows that carry them to a recipient."""
+
+    template: str
+    channels: frozenset
+    url: str
+    subject: str
+    body: str
+    sms: str | None
+
+    @classmethod
+    def render(cls, template: str, context: dict, channels: Iterable[str], *, url: str) -> "_Texts":
+        channels = frozenset(channels)
+        unknown = channels - set(ALL_CHANNELS)
+        if unknown:
+            raise ValueError(f"Unknown channels: {sorted(unknown)}")
+        context = {"url": url, **context}  # every text may link to the page the message is about
+        subject = _render(template, "subject", context)
+        body = _render(template, "body", context)
+        if subject is None or body is None:
+            raise TemplateDoesNotExist(f"notifications/{template}/subject.txt and body.txt are required")
+        sms_text = _render(template, "sms", context) if SMS in channels else None
+        return cls(template, channels, url, subject, body, sms_text)
+
+    def rows(self, user, *, email: str | None, mobile: str | None) -> tuple[Message | None, list[Delivery]]:
+        """The unsaved in-site message (for a user) and deliveries (for each address given)."""
+        message = None
+        if SITE in self.channels and user is not None:
+            message = Message(recipient=user, subject=self.subject, body=self.body, url=self.url)
+        deliveries = []
+        now = timezone.now()
+        if EMAIL in self.channels and email:
+            deliveries.append(Delivery(channel=Delivery.Channel.EMAIL, recipient=user, address=email,
+                                       template=self.template, subject=self.subject, body=self.body, enqueued_at=now))
+        if self.sms and mobile:
+            deliveries.append(Delivery(channel=Delivery.Channel.SMS, recipient=user, address=mobile,
+                                       template=self.template, subject=self.subject, body=self.sms, enqueued_at=now))
+        return message, deliveries
+
+
+def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
 
 
 def _enqueue(delivery_id: int) -> None:
