@@ -3,6 +3,10 @@
 the benchmark's database, many times under cProfile, and the top entries are printed.
 
     .venv/bin/python bench/profile_request.py /member/ 13900000005 [requests]
+    .venv/bin/python bench/profile_request.py "/search/?q=广州义诊" - 200 fresh
+
+``-`` profiles a visitor. ``fresh`` makes every request's address new (a parameter no page
+reads), so no kept page answers it: the cost of a search nobody has run yet.
 
 Run ``make bench`` once first: it creates and seeds the database this reads.
 """
@@ -30,17 +34,19 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
 
-def profile(path: str, mobile: str | None, requests: int = 200, top: int = 25) -> str:
+def profile(path: str, mobile: str | None, requests: int = 200, fresh: bool = False, top: int = 25) -> str:
     client = Client(HTTP_HOST="127.0.0.1")
     if mobile:
         client.force_login(get_user_model().objects.get(mobile=mobile))
-    for _ in range(20):  # warm: templates compiled, caches filled, connections open
-        assert client.get(path).status_code == 200, path
+    run = time.time_ns()
+    paths = [f"{path}{'&' if '?' in path else '?'}fresh={run}-{n}" if fresh else path for n in range(20 + requests)]
+    for warm in paths[:20]:  # warm: templates compiled, caches filled, connections open
+        assert client.get(warm).status_code == 200, warm
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    for _ in range(requests):
-        client.get(path)
+    for each in paths[20:]:
+        client.get(each)
     profiler.disable()
     per_request = (time.perf_counter() - start) / requests * 1000
     out = io.StringIO()
@@ -52,5 +58,5 @@ def profile(path: str, mobile: str | None, requests: int = 200, top: int = 25) -
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    print(profile(arguments[0], arguments[1] if len(arguments) > 1 else None,
-                  int(arguments[2]) if len(arguments) > 2 else 200))
+    print(profile(arguments[0], arguments[1] if len(arguments) > 1 and arguments[1] != "-" else None,
+                  int(arguments[2]) if len(arguments) > 2 else 200, fresh="fresh" in arguments[3:]))

@@ -149,3 +149,23 @@ def test_the_budget_holds_on_a_days_later_page_too():
     with time_machine.travel(later, tick=False):
         after = queries(evaluation.member.user, url)
     assert before == after
+
+
+def test_the_result_registry_search():
+    """The public registry (built, as for a search nobody has run yet) costs the same with one
+    result on the page as with several: each row's institution and programme come with it."""
+    counts = []
+    for results in (1, 6):
+        for _ in range(results):
+            _published_with_checks(0)
+        url = f"{reverse('evaluation:registry')}?q=&fresh={results}"
+        with override_settings(FRAGMENT_CACHE=False):
+            client = Client()
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count('class="badge text-bg-success">有效<') == Evaluation.objects.filter(
+            state=Evaluation.State.PUBLISHED).count()
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= BUDGET
