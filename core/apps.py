@@ -26,7 +26,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # notifications registers its redelivery scanner on import.
         from . import deadlines, fragments, notifications, outbox  # noqa: F401
-        from .context_processors import unread_of
+        from .context_processors import unread_key_of, unread_of
         from .downloads import register_downloadable
         from .models import Message
 
@@ -38,4 +38,4 @@ class CoreConfig(AppConfig):
         # Every statement on every connection is watched, so kept page parts see all writes.
         connection_created.connect(fragments.watch_connection, dispatch_uid="core.fragments.watch")
         # The header's unread count comes from its own cache, not from the request's reads.
-        fragments.layout_input(unread_of)
+        fragments.layout_input(unread_of, cache_key=unread_key_of)

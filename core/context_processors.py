@@ -1,12 +1,18 @@
 from django.conf import settings
 
-from .selectors import unread_count
+from .selectors import UNREAD_KEY, unread_count
 
 
 def unread_of(request) -> int:
     """The signed-in person's unread count (cached per person), 0 for a visitor."""
     user = getattr(request, "user", None)
     return unread_count(user=user) if user is not None and user.is_authenticated else 0
+
+
+def unread_key_of(request) -> str | None:
+    """Where the signed-in person's unread count is cached (None for a visitor)."""
+    user = getattr(request, "user", None)
+    return UNREAD_KEY.format(user.pk) if user is not None and user.is_authenticated else None
 
 
 def site(request):

@@ -260,15 +260,15 @@ def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
         return build()
     reads = _reads.get()
     key = ENTRY.format(name, _digest(request, vary, shared))
-    entry = cache.get(key)
-    if entry is not None and _still_valid(entry):
+    entry = _valid_entry(name, key)
+    if entry is not None:
         # A page kept whole around this part was built from the part's sources too.
         reads.tables.update(entry["tables"])
         return entry["html"]
     html = build()
     if html is not None:
-        _keep(key, {"html": html}, reads.tables - _NOT_A_SOURCE, reads.since if reads.started else _counter(),
-              settings.FRAGMENT_CACHE_SECONDS)
+        _keep(name, key, {"html": html}, reads.tables - _NOT_A_SOURCE,
+              reads.since if reads.started else _counter(), settings.FRAGMENT_CACHE_SECONDS)
     return html
 
 
@@ -303,7 +303,7 @@ def cached_response(request, name: str, respond, *, shared=False):
             return None
         return built.content.decode(built.charset)
 
-    html = cached_html(request, name, build, vary=[value(request) for value in _layout_inputs], shared=shared)
+    html = cached_html(request, name, build, vary=_layout_values(request), shared=shared)
     return built if built is not None else HttpResponse(html)
 
 
@@ -337,12 +337,22 @@ def kept_page(view):
 _layout_inputs: list = []
 
 
-def layout_input(value):
+def layout_input(value, *, cache_key=None):
     """Register ``value(request)``: something the base layout shows that the request does not
     read from the database (a count kept in its own cache, roles held in the session, the
-    site's content version). Pages kept whole are keyed by it. Apps register in ready()."""
-    _layout_inputs.append(value)
+    site's content version). Pages kept whole are keyed by it. Apps register in ready().
+
+    A value kept in its own cache entry names it with ``cache_key(request)`` (None where there
+    is none): the entries of all inputs are then read in one round trip, and ``value`` is
+    called only for an entry that is missing."""
+    _layout_inputs.append((value, cache_key))
     return value
+
+
+def _layout_values(request) -> list:
+    keys = [cache_key(request) if cache_key else None for _, cache_key in _layout_inputs]
+    found = cache.get_many([key for key in keys if key is not None])
+    return [found[key] if key in found else value(request) for (value, _), key in zip(_layout_inputs, keys, strict=True)]
 
 
 def cached_value(name: str, key, build):
@@ -352,10 +362,10 @@ def cached_value(name: str, key, build):
     reads = _reads.get()
     if not enabled() or reads is None or not _cache_up():
         return build()
-    _start(reads)  # the request's counter value comes before this value is trusted
     entry_key = VALUE.format(_schema(), f"{name}:{key}")
-    entry = cache.get(entry_key)
-    if entry is not None and _still_valid(entry):
+    # The request's counter value comes before this value is trusted (read with it).
+    entry = _valid_entry(name, entry_key, start=reads)
+    if entry is not None:
         reads.tables.update(entry["tables"])
         return entry["value"]
     since, outer = _counter(), reads.tables
@@ -365,7 +375,7 @@ def cached_value(name: str, key, build):
         tables = reads.tables - _NOT_A_SOURCE
     finally:
         reads.tables = outer | reads.tables
-    _keep(entry_key, {"value": value}, tables, since, settings.FRAGMENT_CACHE_SECONDS)
+    _keep(name, entry_key, {"value": value}, tables, since, settings.FRAGMENT_CACHE_SECONDS)
     return value
 
 
@@ -380,10 +390,11 @@ def _schema() -> str:
     return hashlib.sha256("\n".join(fields).encode()).hexdigest()[:12]
 
 
-def _keep(key: str, entry: dict, tables: set[str], since: int | None, timeout: int) -> None:
+def _keep(name: str, key: str, entry: dict, tables: set[str], since: int | None, timeout: int) -> None:
     """Store ``entry`` if none of ``tables`` was written after the counter read ``since``."""
     if since is None:
         return
+    _sources_of[name] = frozenset(tables)
     stamps = _stamps(tables)
     if len(stamps) < len(tables):
         # A table never written since the counter started gets a stamp now, so that a
@@ -425,5 +436,29 @@ def _unchanged(stamps: dict[str, int], tables, since: int) -> bool:
         stamp is not None and stamp <= since for stamp in stamps.values())
 
 
-def _still_valid(entry: dict) -> bool:
-    return _unchanged(_stamps(entry["tables"]), entry["tables"], entry["since"])
+# The tables each named part or value was last built from in this process: their stamps are
+# fetched together with the entry, so checking an entry costs one round trip, not two.
+_sources_of: dict[str, frozenset[str]] = {}
+
+
+def _valid_entry(name: str, key: str, *, start: _Reads | None = None) -> dict | None:
+    """The entry kept at ``key`` if none of its tables was written since it was built, else
+    None. Reads the entry, the stamps of the tables ``name`` was last built from, and (to
+    ``start`` a request that has not read it yet) the counter in one round trip; the stamps of
+    any other table the entry names in a second."""
+    expected = _sources_of.get(name, frozenset())
+    starting = start is not None and not start.started
+    keys = {key: None, **{STAMP.format(table): table for table in expected}, **({COUNTER: None} if starting else {})}
+    found = cache.get_many(list(keys))
+    if starting:
+        counter = found.get(COUNTER)
+        start.started, start.since = True, counter if counter is not None else _counter()
+    entry = found.get(key)
+    if entry is None:
+        return None
+    stamps = {keys[stamp]: value for stamp, value in found.items() if keys.get(stamp) in entry["tables"]}
+    unexpected = set(entry["tables"]) - expected
+    if unexpected:
+        stamps.update(_stamps(unexpected))
+        _sources_of[name] = frozenset(entry["tables"])
+    return entry if _unchanged(stamps, entry["tables"], entry["since"]) else None

@@ -18,14 +18,14 @@ class PortalConfig(AppConfig):
         from core.fragments import layout_input
 
         from . import signals
-        from .cache import content_version
+        from .cache import VERSION_KEY, content_version
         from .models import Article, ArticleAttachment, Column, FriendlyLink, MenuItem, SiteSettings
 
         for model in (Article, ArticleAttachment, Column, FriendlyLink, MenuItem, SiteSettings):
             post_save.connect(signals.content_changed, sender=model, dispatch_uid=f"portal-save-{model.__name__}")
             post_delete.connect(signals.content_changed, sender=model, dispatch_uid=f"portal-del-{model.__name__}")
         # Menus and site settings come from a cache versioned by every editor's save.
-        layout_input(lambda request: content_version())
+        layout_input(lambda request: content_version(), cache_key=lambda request: VERSION_KEY)
         register_downloadable(Article, ["cover"])
         register_downloadable(ArticleAttachment, ["file"])
         register_downloadable(FriendlyLink, ["logo"])

@@ -254,3 +254,44 @@ def test_a_lost_counter_starts_again_ahead_of_every_stamp_it_gave():
     fragments._stamp({"membership_member"})
     after = fragments.cache.get(key)
     assert after > before and after >= int(time.time() * 1000) - 60_000
+
+
+# --- One round trip per check -------------------------------------------------------------
+
+@pytest.mark.parametrize("remembered", [frozenset(), frozenset({"accounts_user"})],
+                         ids=["nothing remembered", "only some tables remembered"])
+def test_an_entry_is_checked_against_every_table_it_names_whatever_the_process_remembers(returned, remembered):
+    """The stamps fetched with an entry are those of the tables its kind was last built from in
+    this process; a table the entry names beyond them (another process built it) still counts."""
+    client = signed_in(returned.user)
+    page(client)
+    page(client)
+    for name in list(fragments._sources_of):
+        fragments._sources_of[name] = remembered
+    Member.objects.filter(pk=returned.pk).update(review_comment="请补充营业执照")
+    assert "请补充营业执照" in page(client)[0]
+
+
+def test_an_evicted_stamp_of_a_remembered_table_reads_as_changed(returned):
+    client = signed_in(returned.user)
+    page(client)
+    _, kept = page(client)
+    cache.delete(fragments.STAMP.format("membership_member"))  # evicted with the entry still there
+    _, after = page(client)
+    assert kept == 0 and after > kept
+
+
+def test_the_layout_inputs_kept_in_the_cache_are_read_together_and_built_only_when_missing(returned, monkeypatch):
+    from core import context_processors
+
+    calls = []
+    real = context_processors.unread_count
+    monkeypatch.setattr(context_processors, "unread_count", lambda **kw: calls.append(1) or real(**kw))
+    client = signed_in(returned.user)
+    page(client)  # counted, and kept in its own entry
+    calls.clear()
+    page(client)
+    assert calls == []  # read with the content version, in one round trip
+    cache.delete(UNREAD_KEY.format(returned.user.pk))
+    page(client)
+    assert calls  # missing: counted again
