@@ -254,7 +254,11 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "programme"]),
                    # The admin's list and the office's queues read the newest first, a page at a time.
-                   models.Index(fields=["-created_at", "-id"], name="evaluation_newest_first")]
+                   models.Index(fields=["-created_at", "-id"], name="evaluation_newest_first"),
+                   # The public registry lists certified results newest first: read in order, a
+                   # page stops after its rows instead of sorting every result.
+                   models.Index(fields=["-published_at"], condition=models.Q(certificate_no__isnull=False),
+                                name="evaluation_registry_newest")]
         constraints = [
             # One evaluation in progress per member and programme (a published result may be
             # renewed alongside it; closed ones are history). evaluation_start also locks the member.
