@@ -1,7 +1,11 @@
 """Reads for the public pages; each costs a fixed number of queries whatever the data size."""
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 
 from .cache import versioned
 from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings
@@ -66,7 +70,23 @@ def article_detail(*, pk: int, preview: bool):
     return queryset.filter(pk=pk).first()
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result as the list shows it, read as plain values (a page of results builds
+    no model instances)."""
+
+    id: int
+    title: str
+    summary: str
+    publish_at: dt.datetime
+    column_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:article", args=[self.id])
+
+
 def search(*, query: str):
-    """Published articles containing the query in their title, summary or body."""
-    return (matching(Article.objects.published(), query).select_related("column")
-            .only("id", "title", "summary", "publish_at", "column__name", "column__slug"))
+    """Published articles containing the query in their title, summary or body, newest first,
+    as SearchHit fields (``SearchHit(**row)``)."""
+    return (matching(Article.objects.published(), query)
+            .values("id", "title", "summary", "publish_at", column_name=F("column__name")))

@@ -38,6 +38,7 @@ def search(request):
     page = None
     if query:
         page = PeekPage(selectors.search(query=query), request.GET.get("page"), 20)
+        page.object_list = [selectors.SearchHit(**row) for row in page.object_list]
     return render(request, "portal/search.html", {"query": query, "page": page})
 
 

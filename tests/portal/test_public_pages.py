@@ -158,10 +158,13 @@ def test_group_standards_column_lists_downloadable_documents(client):
 
 
 def test_search_finds_published_articles_by_words(client):
-    ArticleFactory(title="口腔种植规范化研讨会", summary="种植专家共识")
+    found = ArticleFactory(title="口腔种植规范化研讨会", summary="种植专家共识")
     ArticleFactory(title="爱牙日活动")
     html = client.get(reverse("portal:search") + "?q=种植 规范").content.decode()
     assert "口腔种植规范化研讨会" in html and "爱牙日活动" not in html and "共找到 1 篇" in html
+    # Each hit links to its article and names its column, date and summary.
+    assert f'href="{found.get_absolute_url()}"' in html and "种植专家共识" in html
+    assert f"{found.column.name} · {timezone.localtime(found.publish_at):%Y-%m-%d}" in html
 
 
 def _queries(client, url, django_assert_max_num_queries):
