@@ -36,14 +36,12 @@ def job_key(task_name: str, args) -> str:
 def job_enqueue(task, *args) -> OutboxJob:
     """Record ``task(*args)`` as pending work and send it to Celery after commit. Asking again
     for work already recorded (done or not) makes it pending and sends it again."""
-    now = timezone.now()
-    with transaction.atomic():
-        job, _ = OutboxJob.objects.update_or_create(
-            key=job_key(task.name, args),
-            defaults={"task": task.name, "args": list(args), "state": OutboxJob.State.PENDING, "enqueued_at": now,
-                      "done_at": None},
-        )
-        transaction.on_commit(lambda: _publish(job.pk))
+    job = OutboxJob(key=job_key(task.name, args), task=task.name, args=list(args), state=OutboxJob.State.PENDING,
+                    enqueued_at=timezone.now(), done_at=None)
+    # One statement (INSERT ... ON CONFLICT DO UPDATE), which also gives the row's id.
+    OutboxJob.objects.bulk_create([job], update_conflicts=True, unique_fields=["key"],
+                                  update_fields=["task", "args", "state", "enqueued_at", "done_at"])
+    transaction.on_commit(lambda: _publish(job.pk))
     return job
 
 
