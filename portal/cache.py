@@ -37,22 +37,28 @@ def versioned(key: str) -> str:
 
 
 def cached_public_page(view):
+    """A visitor's GET answer kept for PAGE_TIMEOUT, until any editor's save. The kept entry
+    carries the content version it was built at, so the entry and the current version are
+    read in one round trip."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
             return view(request, *args, **kwargs)
-        key = versioned("page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest())
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
+        key = "portal:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = content_version()
+        hit = found.get(key)
+        if hit is not None and hit[0] == version:
+            response = HttpResponse(hit[1], content_type=hit[2])
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            cache.set(key, (version, response.content, response["Content-Type"]), PAGE_TIMEOUT)
             response["X-Page-Cache"] = "miss"
         return response
 
