@@ -32,8 +32,19 @@ def bump_content_version() -> None:
         cache.set(VERSION_KEY, int(time.time() * 1000), None)
 
 
-def versioned(key: str) -> str:
-    return f"portal:{content_version()}:{key}"
+def kept_at_version(key: str) -> tuple[int, object | None]:
+    """The content version now, and the value kept at ``key`` if it was built at that version
+    (else None), read in one round trip. Keep values with ``keep_at_version``."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+    entry = found.get(key)
+    return version, entry[1] if entry is not None and entry[0] == version else None
+
+
+def keep_at_version(key: str, version: int, value, timeout: int | None) -> None:
+    cache.set(key, (version, value), timeout)
 
 
 def cached_public_page(view):
@@ -45,20 +56,16 @@ def cached_public_page(view):
         if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
             return view(request, *args, **kwargs)
         key = "portal:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = content_version()
-        hit = found.get(key)
-        if hit is not None and hit[0] == version:
-            response = HttpResponse(hit[1], content_type=hit[2])
+        version, hit = kept_at_version(key)
+        if hit is not None:
+            response = HttpResponse(hit[0], content_type=hit[1])
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.has_header("Set-Cookie"):
-            cache.set(key, (version, response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            keep_at_version(key, version, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
             response["X-Page-Cache"] = "miss"
         return response
 

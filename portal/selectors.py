@@ -2,22 +2,21 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
-from .cache import versioned
+from .cache import keep_at_version, kept_at_version
 from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings
 from .search import matching
 
 LATEST_PER_COLUMN = 6
+CHROME_KEY = "portal:chrome"
 
 
 def site_chrome() -> dict:
     """Menus, navigation columns and site settings for every page, cached per content version."""
-    key = versioned("chrome")
-    chrome = cache.get(key)
+    version, chrome = kept_at_version(CHROME_KEY)
     if chrome is None:
         menus = [
             {"title": m.title, "url": m.get_url(), "external": m.is_external, "page": m.page}
@@ -28,7 +27,7 @@ def site_chrome() -> dict:
                      for c in Column.objects.filter(parent__isnull=True, show_in_nav=True)]
         settings = SiteSettings.get_solo()
         chrome = {"menus": menus, "site_settings": settings}
-        cache.set(key, chrome, None)
+        keep_at_version(CHROME_KEY, version, chrome, None)
     return chrome
 
 
