@@ -29,12 +29,11 @@ def unread_count(*, user) -> int:
 
 
 def unread_count_forget(user_id: int) -> None:
-    cache.delete(UNREAD_KEY.format(user_id))
-    transaction.on_commit(lambda: cache.delete(UNREAD_KEY.format(user_id)))
+    unread_counts_forget([user_id])
 
 
 def unread_counts_forget(user_ids: list[int]) -> None:
-    """``unread_count_forget`` for many people at once (messages written together)."""
+    """Forget these people's cached unread counts, now and again after commit."""
     keys = [UNREAD_KEY.format(user_id) for user_id in set(user_ids)]
     if keys:
         cache.delete_many(keys)

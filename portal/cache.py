@@ -1,7 +1,7 @@
 """Whole-page caching of public pages for anonymous visitors.
 
-Every cached page's key carries the content version; any editor's save bumps the version,
-so the next request renders afresh. Old entries simply age out. Signed-in visitors, pages
+Every cached page carries the content version it was built at; any editor's save bumps the
+version, so the next request renders afresh. Old entries simply age out. Signed-in visitors, pages
 showing a flash message, and responses that set cookies are never cached.
 """
 import hashlib
