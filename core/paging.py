@@ -11,11 +11,12 @@ MAX_PAGE = 500  # deeper than anyone reads; bounds the OFFSET a crafted link can
 class PeekPage:
     paginator = None  # no page count: the template shows "第 N 页"
 
-    def __init__(self, queryset, number, per_page: int):
+    def __init__(self, queryset, number, per_page: int, *, row_type=None):
+        """``row_type``, for a ``values()`` queryset: each shown row becomes ``row_type(**values)``."""
         self.number = _page_number(number)
         start = (self.number - 1) * per_page
         rows = list(queryset[start:start + per_page + 1])
-        self.object_list = rows[:per_page]
+        self.object_list = [row_type(**row) for row in rows[:per_page]] if row_type else rows[:per_page]
         self._has_next = len(rows) > per_page and self.number < MAX_PAGE
         # Exact when this is the last page (the only case where it is cheap to know).
         self.total = None if self._has_next else start + len(self.object_list)

@@ -70,7 +70,7 @@ class RegistryRow:
 
 def registry(*, query: str = "") -> QuerySet:
     """Published results, and expired or revoked ones marked as no longer valid, newest first,
-    as RegistryRow fields (``RegistryRow(**row)``)."""
+    as RegistryRow fields (page them with ``PeekPage(..., row_type=RegistryRow)``)."""
     credit = Evaluation.objects.filter(member=OuterRef("member"), programme__kind="credit",
                                        state=Evaluation.State.PUBLISHED,
                                        valid_until__gte=timezone.localdate()).order_by("-published_at")

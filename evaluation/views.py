@@ -403,8 +403,7 @@ def objection(request, pk):
 def registry(request):
     """Public result registry and certificate check (the certificate's QR code opens this)."""
     query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]
-    page = PeekPage(selectors.registry(query=query), request.GET.get("page"), 30)
-    page.object_list = [selectors.RegistryRow(**row) for row in page.object_list]
+    page = PeekPage(selectors.registry(query=query), request.GET.get("page"), 30, row_type=selectors.RegistryRow)
     return render(request, "evaluation/registry.html", {
         "page": page, "query": query, "changes": selectors.result_changes() if not query else []})
 

@@ -15,6 +15,11 @@ image_validator = UploadValidator(kinds=("jpeg", "png"), max_bytes=5 * 1024 * 10
 attachment_validator = UploadValidator(kinds=("pdf", "docx", "xlsx", "jpeg", "png"), max_bytes=30 * 1024 * 1024)
 
 
+def article_url(pk: int) -> str:
+    """An article's public address (a search hit has the id without the model)."""
+    return reverse("portal:article", args=[pk])
+
+
 class SiteSettings(SingletonModel):
     association_name = models.CharField("协会名称", max_length=100, default="中国非公立医疗机构协会口腔分会")
     introduction = ProseEditorField("分会介绍", extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
@@ -108,7 +113,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("portal:article", args=[self.pk])
+        return article_url(self.pk)
 
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()

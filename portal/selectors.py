@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 
 from .cache import keep_at_version, kept_at_version
-from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings
+from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings, article_url
 from .search import matching
 
 LATEST_PER_COLUMN = 6
@@ -81,11 +80,11 @@ class SearchHit:
     column_name: str
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:article", args=[self.id])
+        return article_url(self.id)
 
 
 def search(*, query: str):
     """Published articles containing the query in their title, summary or body, newest first,
-    as SearchHit fields (``SearchHit(**row)``)."""
+    as SearchHit fields (page them with ``PeekPage(..., row_type=SearchHit)``)."""
     return (matching(Article.objects.published(), query)
             .values("id", "title", "summary", "publish_at", column_name=F("column__name")))

@@ -37,8 +37,7 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:50]
     page = None
     if query:
-        page = PeekPage(selectors.search(query=query), request.GET.get("page"), 20)
-        page.object_list = [selectors.SearchHit(**row) for row in page.object_list]
+        page = PeekPage(selectors.search(query=query), request.GET.get("page"), 20, row_type=selectors.SearchHit)
     return render(request, "portal/search.html", {"query": query, "page": page})
 
 

@@ -28,3 +28,14 @@ def test_a_crafted_page_number_is_brought_into_range(messages, asked, number):
     page = PeekPage(messages, asked, 10)
     assert page.number == number
     assert not (number == MAX_PAGE and page.has_next())
+
+
+def test_a_values_page_builds_its_shown_rows_as_the_row_type(messages):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Row:
+        subject: str
+
+    page = PeekPage(messages.values("subject"), 3, 10, row_type=Row)
+    assert page.object_list == [Row(f"消息 {n}") for n in range(20, 25)] and page.total == 25
