@@ -272,11 +272,17 @@ def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
     return html
 
 
+def _tracked_reads() -> _Reads | None:
+    """The request's reads while kept values may be used: inside TableReadsMiddleware with
+    the cache up (None otherwise)."""
+    reads = _reads.get()
+    return reads if enabled() and reads is not None and _cache_up() else None
+
+
 def _may_keep(request) -> bool:
-    """Whether this request may be answered from, or add to, the cache: a GET or HEAD inside
-    TableReadsMiddleware while the cache is up."""
-    return (enabled() and _reads.get() is not None and request.method in ("GET", "HEAD")
-            and _cache_up())
+    """Whether this request may be answered from, or add to, the cache of pages and parts:
+    a GET or HEAD whose reads are tracked."""
+    return request.method in ("GET", "HEAD") and _tracked_reads() is not None
 
 
 def cached_response(request, name: str, respond, *, shared=False):
@@ -359,8 +365,8 @@ def cached_value(name: str, key, build):
     """A value built from the database by ``build()`` (a signed-in person's own row, say),
     kept like a page part until a table it was read from is written. The value must pickle.
     Its tables count as read by the request, so a part built from it changes with it."""
-    reads = _reads.get()
-    if not enabled() or reads is None or not _cache_up():
+    reads = _tracked_reads()
+    if reads is None:
         return build()
     entry_key = VALUE.format(_schema(), f"{name}:{key}")
     # The request's counter value comes before this value is trusted (read with it).
