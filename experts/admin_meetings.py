@@ -23,7 +23,16 @@ from evaluation.selectors import states_allowing
 from . import meetings
 from .exceptions import ExpertsError
 from .meeting_selectors import item_options
-from .models import AgendaItem, Attendance, Committee, Meeting, MinutesRevision, MinutesSignature, WrittenDecision
+from .models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    Meeting,
+    MeetingMove,
+    MinutesRevision,
+    MinutesSignature,
+    WrittenDecision,
+)
 
 PERM = "experts.run_meeting"
 WAITING = {"state__in": states_allowing("committee_send_back")}
@@ -61,6 +70,16 @@ class AttendanceForm(forms.Form):
             (m.pk, str(m)) for m in instance_for.committee.members.filter(until__isnull=True)]
         self.fields["present_member_ids"].help_text = (
             "勾选实际出席的委员（同一人只计一次）。与议题所涉机构有登记利益冲突的委员已自动回避该议题。")
+
+
+class MoveForm(forms.Form):
+    held_at = forms.DateTimeField(label="调整后的会议时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    reason = forms.CharField(label="调整原因", max_length=300)
+
+    def __init__(self, *args, instance_for, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_at"].help_text = "委员将收到会议时间调整通知；到调整后的时间才能记录出席并开始投票。"
 
 
 class MinutesForm(forms.Form):
@@ -105,6 +124,12 @@ class AttendanceInline(ReadOnlyInline):
     verbose_name_plural = "出席记录"
 
 
+class MoveInline(ReadOnlyInline):
+    model = MeetingMove
+    fields = ("at", "by", "previous_held_at", "held_at", "reason")
+    verbose_name_plural = "会议时间调整记录"
+
+
 class SignatureInline(ReadOnlyInline):
     model = MinutesSignature
     fields = ("role", "member", "signed_at", "content_hash")
@@ -127,9 +152,11 @@ class MeetingAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
                        "voting_opened_at", "closed_at", "cancel_reason", "recorded_attendees", "rule", "minutes",
                        "minutes_hash", "minutes_state", "minutes_link")
     fields = readonly_fields
-    inlines = (ItemInline, AttendanceInline, SignatureInline, RevisionInline, HistoryInline)
+    inlines = (ItemInline, AttendanceInline, MoveInline, SignatureInline, RevisionInline, HistoryInline)
     refusal_errors = TransitionButtonsMixin.refusal_errors + (ExpertsError,)
     transitions = (
+        AdminTransition("move", "调整会议时间", meetings.meeting_move, PERM,
+                        lambda m: m.state == Meeting.State.CONVENED, form_class=MoveForm),
         AdminTransition("open_voting", "记录出席并开始投票", meetings.meeting_open_voting, PERM,
                         transition_available("open_voting"), form_class=AttendanceForm),
         AdminTransition("close", "结束投票并计票", meetings.meeting_close, PERM, transition_available("close")),

@@ -46,7 +46,7 @@ def _held(body: Committee, office) -> list[DemoLogin]:
     """Three star cases decided at yesterday's meeting, then through the appeal window and the
     notice (the clocks' services, not by hand): published with certificate and plaque."""
     cases = [_star_case(n, stars, grade, score, city) for n, (stars, grade, score, city) in enumerate(STARRED, 1)]
-    meeting = meetings.meeting_convene(committee_id=body.pk, held_at=timezone.now() + dt.timedelta(minutes=5),
+    meeting = meetings.meeting_convene(committee_id=body.pk, held_at=timezone.now(),
                                        online=True, place="线上会议室", evaluation_ids=[e.pk for e in cases],
                                        by=office)
     seats = list(body.members.filter(until__isnull=True).order_by("pk"))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 
 from core.fragments import cached_value, kept_page
 
@@ -44,9 +45,11 @@ def meeting(request, pk):
             if action == "vote":
                 code = meetings.ballot_cast(item_id=_item_id(meeting, request), choice=request.POST.get("choice", ""),
                                             by=request.user)
-                messages.success(request, f"投票成功。您的回执码：{code}（请记录，可在“核对选票”页面确认已计入；"
-                                          f"回执码只显示这一次）。")
-                return redirect("experts:meeting", pk=meeting.pk)
+                # Shown in this answer only: a message would sit in the session (the database)
+                # beside the voter's name until read, tying the receipt, and so the ballot, to them.
+                response = render(request, "experts/vote_receipt.html", {"meeting": meeting, "code": code})
+                add_never_cache_headers(response)
+                return response
             if action == "recuse":
                 form = RecusalForm(request.POST)
                 if not form.is_valid():
@@ -88,17 +91,15 @@ def _item_id(meeting: Meeting, request) -> int:
 
 @login_required
 def receipt(request):
-    """核对选票: a receipt code shows the item its ballot was counted in (and the choice,
-    which only the holder of the code learns)."""
-    form = ReceiptForm(request.GET or None)
-    ballot = None
+    """核对选票: a receipt code shows the item its ballot was cast on and whether it was counted
+    (and the choice, which only the holder of the code learns). The code is posted, so it never
+    reaches an access log in an address."""
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    check = None
     if form.is_valid():
-        ballot = meetings.ballot_verify(form.cleaned_data["code"])
-        if ballot is None:
+        check = meetings.ballot_verify(form.cleaned_data["code"])
+        if check is None:
             form.add_error("code", "未找到该回执码对应的选票，请核对后重新输入。")
-    return render(request, "experts/receipt.html", {"form": form, "ballot": ballot,
-                                                    "choice": _choice_label(ballot) if ballot else ""})
-
-
-def _choice_label(ballot) -> str:
-    return dict(item_options(ballot.item)).get(ballot.choice, ballot.choice)
+    return render(request, "experts/receipt.html", {
+        "form": form, "check": check, "choice": dict(item_options(check.item)).get(check.choice, check.choice) if check
+        else ""}, status=422 if form.errors else 200)

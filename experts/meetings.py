@@ -6,9 +6,11 @@ and the secretary, hash-locked), cancelling, and the leading group's written dec
 case met on twice. Each locks the meeting; "one ballot per member per item" is a constraint."""
 import datetime as dt
 import hashlib
+import json
 import logging
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -18,6 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from core.notifications import notification_send
 from core.outbox import job_enqueue
+from core.sealing import keyed_digest, seal, unseal
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Evaluation
@@ -34,15 +37,19 @@ from .models import (
     Committee,
     CommitteeMember,
     Meeting,
+    MeetingMove,
     MinutesRevision,
     MinutesSignature,
     Recusal,
+    SealedBallot,
     WrittenDecision,
 )
 from .selectors import conflict_reasons
 
 logger = logging.getLogger(__name__)
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed back
+BALLOT_SEAL = "committee-ballot"
+BALLOT_SEALED_BYTES = 160  # every sealed ballot is this long whatever its choice
 
 
 def locked_meeting(meeting_id: int) -> Meeting:
@@ -71,9 +78,14 @@ def _tell(meeting: Meeting, members, template: str, **context) -> None:
             template=template, user=user, url=url, context={"meeting": meeting, **context}))
 
 
+def _receipt_letters(code: str) -> str:
+    """Letters and digits only, upper case: spaces, dashes and case do not matter."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
 def receipt_digest(code: str) -> str:
-    """The hash kept on the ballot: letters and digits only, so spaces, dashes and case do not matter."""
-    return hashlib.sha256("".join(ch for ch in code.upper() if ch.isalnum()).encode()).hexdigest()
+    """The hash kept on the counted ballot."""
+    return hashlib.sha256(_receipt_letters(code).encode()).hexdigest()
 
 
 def minutes_digest(text: str) -> str:
@@ -162,10 +174,40 @@ def recusal_declare(*, item_id: int, reason: str, by) -> Recusal:
     return recusal
 
 
-def meeting_open_voting(*, meeting_id: int, present_member_ids: list[int], by) -> Meeting:
-    """Record who is present (every current member, present or absent) and open the vote."""
+def meeting_move(*, meeting_id: int, held_at: dt.datetime, reason: str, by) -> Meeting:
+    """Change the time of a meeting that has not opened (to hold it earlier or later): the
+    change is kept with who, when and why, and every member is told."""
+    if not (reason or "").strip():
+        raise MeetingRuleBroken("请填写调整原因。")
+    if held_at < timezone.now() - dt.timedelta(minutes=5):
+        raise MeetingRuleBroken("会议时间不能早于现在。")
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
+        if meeting.state != Meeting.State.CONVENED:
+            raise MeetingRuleBroken(f"会议当前为“{meeting.get_state_display()}”，不能调整时间。")
+        if held_at == meeting.held_at:
+            raise MeetingRuleBroken("会议时间没有变化。")
+        previous = meeting.held_at
+        MeetingMove.objects.create(meeting=meeting, previous_held_at=previous, held_at=held_at,
+                                   reason=reason.strip()[:300], by=by)
+        meeting.held_at = held_at
+        meeting.save(update_fields=["held_at"])
+        _tell(meeting, meeting.committee.members.filter(until__isnull=True), "meeting_moved",
+              previous=previous, reason=reason.strip())
+    logger.info("meeting %s moved by %s from %s to %s", meeting.pk, by.pk, previous.isoformat(), held_at.isoformat())
+    return meeting
+
+
+def meeting_open_voting(*, meeting_id: int, present_member_ids: list[int], by) -> Meeting:
+    """At the meeting's time, record who is present (every current member, present or absent)
+    and open the vote. Before that time it is refused: members were told a time, and a vote
+    held earlier would decide without those who came as told (move the meeting first)."""
+    with transaction.atomic():
+        meeting = locked_meeting(meeting_id)
+        if meeting.state == Meeting.State.CONVENED and timezone.now() < meeting.held_at:
+            raise MeetingRuleBroken(
+                f"会议定于 {timezone.localtime(meeting.held_at):%Y年%m月%d日 %H:%M} 召开，届时才能记录出席并开始投票；"
+                "如需提前召开，请先“调整会议时间”（委员将收到通知）。")
         members = list(meeting.committee.members.filter(until__isnull=True))
         present = set(present_member_ids)
         if not present <= {m.pk for m in members}:
@@ -186,7 +228,8 @@ def meeting_open_voting(*, meeting_id: int, present_member_ids: list[int], by) -
 
 def ballot_cast(*, item_id: int, choice: str, by) -> str:
     """A present, non-recused member's secret ballot on one item; returns the receipt code
-    (shown once) with which they can check that it was counted."""
+    (shown once) with which they can check that it was counted. The roll records that the
+    member voted; the ballot is sealed until the count (see ballots_open)."""
     item = AgendaItem.objects.select_related("evaluation__programme", "evaluation__member").get(pk=item_id)
     with transaction.atomic():
         meeting = locked_meeting(item.meeting_id)
@@ -208,17 +251,53 @@ def ballot_cast(*, item_id: int, choice: str, by) -> str:
                 BallotCast.objects.create(item=item, member=member)
         except IntegrityError:
             raise MeetingRuleBroken("您已就该议题投票，每人一票。") from None
-        Ballot.objects.create(item=item, choice=choice, receipt_digest=receipt_digest(code))
+        SealedBallot.objects.create(
+            item=item, receipt_lookup=keyed_digest(BALLOT_SEAL, _receipt_letters(code)),
+            sealed=seal(BALLOT_SEAL, json.dumps({"choice": choice, "receipt": receipt_digest(code)}),
+                        pad_to=BALLOT_SEALED_BYTES))
     logger.info("meeting %s item %s: a ballot was cast", meeting.pk, item.pk)  # never who chose what
     return code
 
 
-def ballot_verify(code: str) -> Ballot | None:
-    """The ballot a receipt belongs to (None: no ballot carries it)."""
-    if not (code or "").strip():
+def ballots_open(meeting: Meeting) -> int:
+    """Open the meeting's sealed ballots into the box, in one transaction under the meeting's
+    lock: the counted ballots are written in the order of their item, choice and receipt hash
+    (nothing a voter's roll row says), with fresh random ids, and the sealed copies are
+    removed. Returns how many were opened."""
+    sealed = list(SealedBallot.objects.filter(item__meeting=meeting))
+    opened = []
+    for row in sealed:
+        content = json.loads(unseal(BALLOT_SEAL, row.sealed))
+        opened.append(Ballot(item_id=row.item_id, choice=content["choice"], receipt_digest=content["receipt"]))
+    opened.sort(key=lambda ballot: (ballot.item_id, ballot.choice, ballot.receipt_digest))
+    SealedBallot.objects.filter(pk__in=[row.pk for row in sealed]).delete()
+    Ballot.objects.bulk_create(opened)
+    return len(opened)
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """What a receipt code shows its holder: the item, their choice, whether it was counted."""
+
+    item: AgendaItem
+    choice: str
+    counted: bool
+
+
+def ballot_verify(code: str) -> ReceiptCheck | None:
+    """The ballot a receipt belongs to, in the box or still sealed (None: no ballot carries it)."""
+    letters = _receipt_letters(code or "")
+    if not letters:
         return None
-    return Ballot.objects.select_related("item__meeting__committee", "item__evaluation__member").filter(
-        receipt_digest=receipt_digest(code)).first()
+    related = ("item__meeting__committee", "item__evaluation__member")
+    ballot = Ballot.objects.select_related(*related).filter(receipt_digest=receipt_digest(letters)).first()
+    if ballot is not None:
+        return ReceiptCheck(item=ballot.item, choice=ballot.choice, counted=ballot.item.meeting.state == Meeting.State.CLOSED)
+    sealed = SealedBallot.objects.select_related(*related).filter(
+        receipt_lookup=keyed_digest(BALLOT_SEAL, letters)).first()
+    if sealed is None:
+        return None
+    return ReceiptCheck(item=sealed.item, choice=json.loads(unseal(BALLOT_SEAL, sealed.sealed))["choice"], counted=False)
 
 
 # --- the count --------------------------------------------------------------------------------
@@ -233,6 +312,7 @@ def meeting_close(*, meeting_id: int, by) -> Meeting:
         meeting = locked_meeting(meeting_id)
         if meeting.state != Meeting.State.VOTING:
             raise MeetingRuleBroken(f"会议当前为“{meeting.get_state_display()}”，不能计票。")
+        ballots_open(meeting)
         items = list(meeting.items.select_related("evaluation__member", "evaluation__programme").order_by("position"))
         for item in items:
             _count(meeting, item, by)
@@ -392,6 +472,7 @@ def meeting_cancel(*, meeting_id: int, reason: str, by) -> Meeting:
     with transaction.atomic():
         meeting = locked_meeting(meeting_id)
         _take(meeting, lambda: meeting.cancel(reason=reason.strip(), by=by, description=reason.strip()[:200]))
+        ballots_open(meeting)  # not counted; receipts still show their ballot, and nothing stays sealed
         _tell(meeting, meeting.committee.members.filter(until__isnull=True), "meeting_cancelled", reason=reason)
     logger.info("meeting %s cancelled by %s", meeting.pk, by.pk)
     return meeting

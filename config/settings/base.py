@@ -17,6 +17,10 @@ VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# Seals what the database must hold but its readers must not read (ballots before the count,
+# a draw's seed before the draw; core.sealing). Empty: derived from SECRET_KEY. Set it apart
+# in production so SECRET_KEY can be rotated without losing what is sealed.
+SEALING_KEY = env.str("SEALING_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [

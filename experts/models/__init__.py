@@ -8,9 +8,11 @@ from .meetings import (
     Ballot,
     BallotCast,
     Meeting,
+    MeetingMove,
     MinutesRevision,
     MinutesSignature,
     Recusal,
+    SealedBallot,
     WrittenDecision,
 )
 from .pool import (
@@ -29,7 +31,7 @@ from .pool import (
 from .visits import Challenge, GroupReport, Invitation, ReportSignature, Visit
 
 __all__ = [
-    "AgendaItem", "Attendance", "Ballot", "BallotCast", "Meeting", "MinutesRevision", "MinutesSignature", "Recusal",
+    "AgendaItem", "Attendance", "Ballot", "BallotCast", "Meeting", "MeetingMove", "MinutesRevision", "MinutesSignature", "Recusal", "SealedBallot",
     "WrittenDecision",
     "PROVINCES", "Appointment", "Challenge", "Committee", "CommitteeMember", "Conflict", "Evaluator", "Expert", "ExpertFile", "GroupReport",
     "Invitation", "ReportSignature", "Specialty", "Title", "TrainingRecord", "TrainingSession", "Visit",

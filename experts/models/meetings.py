@@ -4,9 +4,13 @@ member with a conflict is recused from an item (automatically, or on their own d
 present, non-recused members vote online per item; the portal counts; the minutes are made
 from the record, signed by the chair and the secretary, and locked by their hash.
 
-Ballots are secret: the roll of who voted (BallotCast) and the ballot box (Ballot) are
-separate tables with nothing linking a row of one to a row of the other (random ids, no
-times on ballots); a voter keeps a receipt code whose hash sits on their ballot."""
+Ballots are secret, also from whoever reads the database or a backup (the threat model is in
+experts/README.md): while the vote is open a ballot is only a SealedBallot, written beside its
+voter's roll row (BallotCast) but sealed under a key kept outside the database and padded so
+that its size says nothing. At the count the sealed ballots are opened and written into the
+box (Ballot) in one transaction, in an order set by the choices and the receipt hashes alone,
+and the sealed copies are removed: no column, transaction id, physical order, id or time then
+ties a counted ballot to a voter. A voter keeps a receipt code whose hash sits on their ballot."""
 import uuid
 
 from django.conf import settings
@@ -95,6 +99,26 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         self.cancel_reason = reason
 
 
+class MeetingMove(models.Model):
+    """The meeting's time was changed before it opened: from when to when, who, when and why
+    (the members are told)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="moves")
+    previous_held_at = models.DateTimeField("原会议时间")
+    held_at = models.DateTimeField("调整后时间")
+    reason = models.CharField("调整原因", max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="调整人")
+    at = models.DateTimeField("调整时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会议时间调整"
+        verbose_name_plural = "会议时间调整"
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.meeting} 时间调整"
+
+
 class AgendaItem(models.Model):
     """One case on a meeting's agenda and, after the count, its tally and decision."""
 
@@ -170,8 +194,22 @@ class BallotCast(models.Model):
         return "已投票"
 
 
+class SealedBallot(models.Model):
+    """A ballot while the vote is open: its choice and receipt hash sealed (core.sealing), and a
+    keyed hash of the receipt code so that its holder can check it before the count. Opened
+    and removed at the count (experts.meetings.ballots_open)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="sealed_ballots")
+    sealed = models.TextField()
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return "密封选票"
+
+
 class Ballot(models.Model):
-    """The ballot box: a choice and the hash of its receipt, with no voter and no time."""
+    """The ballot box after the count: a choice and the hash of its receipt, no voter, no time."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="ballots")

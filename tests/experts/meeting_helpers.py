@@ -61,6 +61,8 @@ def convene(body: Committee, *evaluations) -> Meeting:
 
 
 def open_with(meeting: Meeting, present: list[CommitteeMember]) -> Meeting:
+    """The meeting's time has come: attendance is recorded and the vote opens."""
+    Meeting.objects.filter(pk=meeting.pk, held_at__gt=timezone.now()).update(held_at=timezone.now())
     return meetings.meeting_open_voting(meeting_id=meeting.pk, present_member_ids=[s.pk for s in present],
                                         by=h.office())
 

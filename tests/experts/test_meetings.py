@@ -3,8 +3,10 @@ and declared recusal, secret ballots with receipts, the count, two meetings at m
 locked by their hash."""
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +20,7 @@ from core.models import Message
 from evaluation.models import Evaluation
 from experts import committees, meetings, pool
 from experts.exceptions import MeetingRuleBroken
-from experts.models import AgendaItem, Ballot, BallotCast, GroupReport, Meeting, MinutesRevision, Visit
+from experts.models import AgendaItem, Ballot, BallotCast, GroupReport, Meeting, MinutesRevision, SealedBallot, Visit
 from tests.evaluation import helpers as h
 from tests.experts import meeting_helpers as m
 
@@ -100,8 +102,15 @@ def test_ballots_are_secret_one_per_member_and_receipts_verify():
     # The box holds choices and receipt hashes only; the roll says who voted, never what.
     assert {f.name for f in Ballot._meta.get_fields()} == {"id", "item", "choice", "receipt_digest"}
     assert {f.name for f in BallotCast._meta.get_fields()} == {"id", "item", "member"}
-    assert not any(code in str(Ballot.objects.values_list()) for code in receipts)
-    assert meetings.ballot_verify(receipts[1]).choice == "send_back"
+    # Until the count the ballots are sealed: no choice, no receipt hash, the same size each.
+    assert not Ballot.objects.exists()
+    sealed = list(SealedBallot.objects.values_list("sealed", "receipt_lookup"))
+    assert len(sealed) == 3 and len({len(token) for token, _ in sealed}) == 1
+    dump = str(sealed)
+    assert not any(word in dump for word in ("approve", "send_back", *receipts,
+                                              *(meetings.receipt_digest(code) for code in receipts)))
+    check = meetings.ballot_verify(receipts[1])
+    assert check.choice == "send_back" and not check.counted
     assert meetings.ballot_verify(receipts[0].lower().replace("-", " ")).choice == "approve"
     assert meetings.ballot_verify("AAAA-BBBB-CCCC-DDDD") is None
     # Another member's agenda page shows that they may vote, and nobody's choice.
@@ -110,9 +119,75 @@ def test_ballots_are_secret_one_per_member_and_receipts_verify():
     page = client.get(reverse("experts:meeting", args=[meeting.pk])).content.decode()
     assert "投票" in page and "send_back" not in page.replace('value="send_back"', "")
     assert "计票：" not in page
-    response = client.get(reverse("experts:receipt"), {"code": receipts[1]})
-    assert "退回重新评价" in response.content.decode()
-    assert "未找到" in client.get(reverse("experts:receipt"), {"code": "AAAA-BBBB-CCCC-DDDD"}).content.decode()
+    # The receipt is checked by POST (a code in an address would reach the access logs).
+    assert "receipt-result" not in client.get(reverse("experts:receipt"), {"code": receipts[1]}).content.decode()
+    response = client.post(reverse("experts:receipt"), {"code": receipts[1]}).content.decode()
+    assert "退回重新评价" in response and "已进入票箱" in response and "会议尚未计票" in response
+    response = client.post(reverse("experts:receipt"), {"code": "AAAA-BBBB-CCCC-DDDD"})
+    assert response.status_code == 422 and "未找到" in response.content.decode()
+    meetings.meeting_close(meeting_id=meeting.pk, by=h.office())
+    assert not SealedBallot.objects.exists() and Ballot.objects.count() == 3
+    check = meetings.ballot_verify(receipts[1])
+    assert check.choice == "send_back" and check.counted
+    assert "已计入" in client.post(reverse("experts:receipt"), {"code": receipts[0]}).content.decode()
+
+
+def test_the_receipt_is_shown_once_in_the_answer_never_kept_in_the_session():
+    body = m.committee("leading_group")
+    case = h.in_committee()
+    meeting = m.convene(body, case)
+    people = m.seats(body)[:5]
+    m.open_with(meeting, people)
+    client = Client()
+    client.force_login(people[0].user)
+    response = client.post(reverse("experts:meeting", args=[meeting.pk]),
+                           {"action": "vote", "item": m.item(meeting, case).pk, "choice": "approve"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "投票成功" in page and "no-store" in response["Cache-Control"]
+    code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", page)[0]
+    assert meetings.ballot_verify(code).choice == "approve"
+    sessions = str(list(Session.objects.values_list("session_data", flat=True)))
+    decoded = str([s.get_decoded() for s in Session.objects.all()])
+    assert code not in sessions and code not in decoded and code not in response.cookies.output()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dba_cannot_tie_a_counted_ballot_to_its_voter():
+    """The attack the outside trial made, as a database administrator would: read only the roll
+    and the box, with their transaction ids and physical order, and pair them up."""
+    body = m.committee("leading_group")
+    case = h.in_committee()
+    meeting = m.convene(body, case)
+    people = m.seats(body)[:7]
+    m.open_with(meeting, people)
+    choices = ["approve", "send_back", "approve", "send_back", "approve", "send_back", "approve"]
+    m.vote(meeting, case, people, choices)
+    meetings.meeting_close(meeting_id=meeting.pk, by=h.office())
+    truth = {person.pk: choice for person, choice in zip(people, choices, strict=True)}
+    item = m.item(meeting, case).pk
+    physical = "ctid" if connection.vendor == "postgresql" else "rowid"
+    txid = "xmin::text::bigint" if connection.vendor == "postgresql" else "0"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT member_id, {txid} FROM experts_ballotcast WHERE item_id = %s ORDER BY {physical}", [item])
+        roll = cursor.fetchall()
+        cursor.execute(f"SELECT choice, receipt_digest, {txid} FROM experts_ballot WHERE item_id = %s ORDER BY {physical}",
+                       [item])
+        box = cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM experts_sealedballot")
+        assert cursor.fetchone()[0] == 0
+    assert len(roll) == len(box) == 7
+    # Physical order (and so id order, ids being random): the box is in the order of its own
+    # content, whatever order the members voted in, and pairing by position recovers nobody.
+    assert [(choice, digest) for choice, digest, _ in box] == sorted((choice, digest) for choice, digest, _ in box)
+    paired = {member: box[n][0] for n, (member, _) in enumerate(roll)}
+    assert paired != truth
+    # Transaction ids: the whole box was written by one transaction, none of the roll's.
+    assert len({xid for *_, xid in box}) == 1
+    if connection.vendor == "postgresql":
+        assert not {xid for *_, xid in box} & {xid for _, xid in roll}
+    # No log line, history row or time names a voter beside a choice.
+    assert not any(f.name in ("member", "at", "created_at", "cast_at") for f in Ballot._meta.get_fields())
+    assert not StateLog.objects.filter(content_type__model__in=["ballot", "ballotcast", "sealedballot"]).exists()
 
 
 def test_a_tie_sends_the_case_back():
@@ -264,10 +339,11 @@ def test_cancelling_a_meeting_discards_nothing_and_frees_the_case():
     m.convene(body, case)  # the case may go on another meeting
 
 
-def test_the_office_runs_a_meeting_from_the_admin_and_a_refusal_is_a_message(client):
+def test_the_office_runs_a_meeting_from_the_admin_and_a_refusal_is_a_message(client, django_capture_on_commit_callbacks):
     body = m.committee("leading_group")
     case = h.in_committee()
-    client.force_login(h.office())
+    office = h.office()
+    client.force_login(office)
     add = reverse("admin:experts_meeting_add")
     data = {"committee": body.pk, "held_at": "2020-01-01T10:00", "place": "协会第一会议室", "evaluation_ids": [case.pk]}
     response = client.post(add, data)
@@ -278,8 +354,18 @@ def test_the_office_runs_a_meeting_from_the_admin_and_a_refusal_is_a_message(cli
     client.post(add, data)
     meeting = Meeting.objects.get(items__evaluation=case)
     transition = "admin:experts_meeting_transition"
-    client.post(reverse(transition, args=[meeting.pk, "open_voting"]),
-                {"present_member_ids": [s.pk for s in m.seats(body)[:4]]})
+    present = {"present_member_ids": [s.pk for s in m.seats(body)[:4]]}
+    # Tomorrow's meeting cannot open today: the members were told a time (moved first, with notices).
+    response = client.post(reverse(transition, args=[meeting.pk, "open_voting"]), present, follow=True)
+    assert "届时才能记录出席并开始投票" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.CONVENED
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(transition, args=[meeting.pk, "move"]), {"held_at": now, "reason": "委员均已到场，提前召开"})
+    move = meeting.moves.get()
+    assert move.reason == "委员均已到场，提前召开" and move.by == office and move.previous_held_at > timezone.now()
+    assert Message.objects.filter(subject__startswith="会议时间调整").count() == 9
+    client.post(reverse(transition, args=[meeting.pk, "open_voting"]), present)
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.VOTING and meeting.attendance.filter(present=False).count() == 5
     page = client.get(reverse("admin:experts_meeting_change", args=[meeting.pk])).content.decode()
