@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,10 +24,11 @@ from core.downloads import admin_file_link
 from evaluation.models import Assignment, Evaluation
 from evaluation.selectors import states_allowing
 
-from . import visits
+from . import approvals, visits
 from .exceptions import ExpertsError
-from .models import Challenge, Expert, GroupReport, Invitation, ReportSignature, Specialty, Visit
+from .models import Challenge, Expert, GroupReport, Invitation, ReportSignature, SecondApproval, Specialty, Visit
 from .models.visits import DEFAULT_AGENDA, MAX_GROUP, MIN_GROUP
+from .selectors import draw_history
 
 DRAW_PERM = "experts.draw_visit"
 CHALLENGE_PERM = "experts.decide_challenge"
@@ -67,10 +69,21 @@ class RolesForm(forms.Form):
         self.fields["head_id"].choices = self.fields["leader_id"].choices = seated
 
 
+class DrawForm(forms.Form):
+    witness_name = forms.CharField(label="监督人姓名", max_length=50,
+                                   help_text="到场监督抽取的另一人（如评价领导小组成员），不能是抽取人本人。")
+    witness_value = forms.CharField(label="监督人现场给出的随机数", max_length=32,
+                                    help_text="由监督人当场自行决定并口述的 4~32 位字母或数字，与冻结时承诺的种子共同决定抽取结果，"
+                                              "事先任何人（包括评价办公室）都无法预知。")
+
+    def __init__(self, *args, instance_for, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class OverrideForm(forms.Form):
-    invitation_id = forms.TypedChoiceField(label="调出的专家", coerce=int)
-    replacement_id = forms.TypedChoiceField(label="替补专家", coerce=int, required=False, empty_value=None,
-                                            help_text="留空：按候补顺位递补。")
+    invitation_id = forms.TypedChoiceField(label="调出的专家", coerce=int,
+                                           help_text="由候补按顺位递补（调出者是唯一须覆盖专业的成员时，按该专业的顺位）。"
+                                                     "如须指定其他候补，请“申请指定候补”，经另一位工作人员批准。")
     reason = forms.CharField(label="书面理由", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
     def __init__(self, *args, instance_for, **kwargs):
@@ -78,9 +91,19 @@ class OverrideForm(forms.Form):
         rows = instance_for.invitations.select_related("expert")
         self.fields["invitation_id"].choices = [(i.pk, f"{i.expert.name}（{i.get_state_display()}）")
                                                 for i in rows if i.is_seated]
-        self.fields["replacement_id"].choices = [("", "按候补顺位")] + [
+
+
+class NamedReplacementForm(OverrideForm):
+    replacement_id = forms.TypedChoiceField(label="指定的候补", coerce=int)
+
+    field_order = ["invitation_id", "replacement_id", "reason"]
+
+    def __init__(self, *args, instance_for, **kwargs):
+        super().__init__(*args, instance_for=instance_for, **kwargs)
+        self.fields["invitation_id"].help_text = "提交后须由另一位工作人员批准才生效；复核抽取时显示为人工指定。"
+        self.fields["replacement_id"].choices = [
             (i.pk, f"候补第 {i.rank} 顺位：{i.expert.name}（{i.expert.get_specialty_display()}）")
-            for i in rows if i.state == Seat.RESERVE]
+            for i in instance_for.invitations.select_related("expert") if i.state == Seat.RESERVE]
 
 
 class InvitationInline(ReadOnlyInline):
@@ -107,6 +130,26 @@ class VisitHistoryInline(HistoryInline):
     pass
 
 
+class ApprovalInline(ReadOnlyInline):
+    model = SecondApproval
+    fields = ("kind", "invitation", "replacement", "reason", "requested_by", "requested_at", "state_label",
+              "decided_by", "decided_at", "decision_note")
+    readonly_fields = fields
+    verbose_name_plural = "双人审批（取消已抽取的安排、指定非顺位候补）"
+
+    @admin.display(description="状态")
+    def state_label(self, obj):
+        return obj.state_label
+
+
+def _adjustable(visit: Visit) -> bool:
+    return visit.state in (Visit.State.INVITING, Visit.State.READY, Visit.State.NOTIFIED)
+
+
+def _pending(visit: Visit) -> bool:
+    return visit.approvals.filter(approved__isnull=True).exists()
+
+
 @admin.register(Visit)
 class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
     """现场评价与专家抽取: each visit's plan, its frozen pool, the draw and its replay, the group."""
@@ -119,29 +162,40 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
     search_fields = ("evaluation__member__name",)
     list_select_related = ("evaluation__member", "report")
     readonly_fields = ("evaluation", "state", "group_size", "first_day", "last_day", "specialty_list", "agenda",
-                       "staff_names", "created_by", "created_at", "draw_record", "pool_table", "notice_link",
+                       "staff_names", "created_by", "created_at", "draw_record", "earlier_list", "pool_table", "notice_link",
                        "notified_at", "challenge_until", "challenge_list", "cancel_reason", "report_summary")
     fieldsets = (
         ("安排", {"fields": ("evaluation", "state", "group_size", "first_day", "last_day", "specialty_list", "agenda",
                            "staff_names", "created_by", "created_at", "cancel_reason")}),
-        ("抽取记录（可复核）", {"fields": ("draw_record", "pool_table")}),
+        ("抽取记录（可复核）", {"fields": ("draw_record", "earlier_list", "pool_table")}),
         ("通知与回避申请", {"fields": ("notice_link", "notified_at", "challenge_until", "challenge_list")}),
         ("专家组评价报告", {"fields": ("report_summary",)}),
     )
-    inlines = (InvitationInline, VisitHistoryInline)
+    inlines = (InvitationInline, ApprovalInline, VisitHistoryInline)
     refusal_errors = TransitionButtonsMixin.refusal_errors + (ExpertsError,)
     transitions = (
         AdminTransition("freeze", "冻结候选池并生成种子承诺", visits.visit_freeze, DRAW_PERM,
                         transition_available("freeze")),
-        AdminTransition("draw", "抽取专家", visits.visit_draw, DRAW_PERM, transition_available("draw")),
+        AdminTransition("draw", "抽取专家", visits.visit_draw, DRAW_PERM, transition_available("draw"),
+                        form_class=DrawForm),
         AdminTransition("roles", "指定组长和领队", visits.visit_name_roles, DRAW_PERM,
                         lambda v: v.state in (Visit.State.INVITING, Visit.State.READY), form_class=RolesForm),
         AdminTransition("notify", "发送现场评价通知", visits.visit_notify, DRAW_PERM, transition_available("notify")),
         AdminTransition("override", "调整专家（须书面理由）", visits.invitation_override, DRAW_PERM,
-                        lambda v: v.state in (Visit.State.INVITING, Visit.State.READY, Visit.State.NOTIFIED),
-                        form_class=OverrideForm, style="danger"),
-        AdminTransition("cancel", "取消本次安排", visits.visit_cancel, DRAW_PERM, transition_available("cancel"),
-                        reason_label="取消原因", style="danger"),
+                        _adjustable, form_class=OverrideForm, style="danger"),
+        AdminTransition("request_replacement", "申请指定候补（须另一人批准）", approvals.approval_request, DRAW_PERM,
+                        lambda v: _adjustable(v) and not _pending(v), form_class=NamedReplacementForm,
+                        fixed={"kind": SecondApproval.Kind.NAMED_REPLACEMENT}, style="danger"),
+        AdminTransition("cancel", "取消本次安排", visits.visit_cancel, DRAW_PERM,
+                        lambda v: not v.drawn and transition_available("cancel")(v), reason_label="取消原因",
+                        style="danger"),
+        AdminTransition("request_cancel", "申请取消本次安排（须另一人批准）", approvals.approval_request, DRAW_PERM,
+                        lambda v: v.drawn and transition_available("cancel")(v) and not _pending(v),
+                        reason_label="取消原因", fixed={"kind": SecondApproval.Kind.CANCEL}, style="danger"),
+        AdminTransition("approve", "批准待审批的申请", approvals.approval_decide, DRAW_PERM, _pending,
+                        reason_label="审批意见", reason_arg="note", fixed={"approve": True}),
+        AdminTransition("refuse", "不批准", approvals.approval_decide, DRAW_PERM, _pending,
+                        reason_label="不批准的理由", reason_arg="note", fixed={"approve": False}, style="danger"),
     )
 
     def get_queryset(self, request):
@@ -186,11 +240,16 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
                 ("冻结", f"{timezone.localtime(obj.frozen_at):%Y-%m-%d %H:%M:%S} · {obj.frozen_by.get_full_name()}")]
         if obj.seed:
             rows += [("随机种子（抽取后公开）", obj.seed),
+                     ("监督人与其随机数", f"{obj.witness_name} · {obj.witness_value}" if obj.witness_value else "—"),
                      ("抽取", f"{timezone.localtime(obj.drawn_at):%Y-%m-%d %H:%M:%S} · {obj.drawn_by.get_full_name()}")]
         table = format_html_join("", "<tr><th>{}</th><td><code>{}</code></td></tr>", rows)
         replay = (format_html(' <a class="button" href="{}">复核抽取</a>',
                               reverse("admin:experts_visit_replay", args=[obj.pk])) if obj.seed else "")
         return format_html("<table>{}</table>{}", table, replay)
+
+    @admin.display(description="本评价此前的抽取")
+    def earlier_list(self, obj):
+        return render_to_string("experts/_draw_history.html", {"history": draw_history(obj)})
 
     @admin.display(description="冻结的候选池与排除名单")
     def pool_table(self, obj):
@@ -271,7 +330,7 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
         names = dict(Expert.objects.filter(pk__in=result.recomputed["group"] + result.recomputed["reserves"])
                      .values_list("pk", "name"))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "visit": visit,
-                   "replay": result, "title": f"复核抽取：{visit}",
+                   "replay": result, "title": f"复核抽取：{visit}", "history": draw_history(visit),
                    "group": [names.get(pk, pk) for pk in result.recomputed["group"]],
                    "reserves": [names.get(pk, pk) for pk in result.recomputed["reserves"]]}
         return TemplateResponse(request, "admin/experts/visit_replay.html", context)

@@ -49,7 +49,7 @@ def _drive(evaluation, step, office, *, offset) -> Visit:
                                 last_day=first + dt.timedelta(days=1), specialties=SPECIALTIES[step],
                                 staff_names="评价办公室 李干事", by=office)
     visits.visit_freeze(visit_id=visit.pk, by=office)
-    visits.visit_draw(visit_id=visit.pk, by=office)
+    visits.visit_draw(visit_id=visit.pk, witness_name="评价领导小组 监督员", witness_value="20261204", by=office)
     group = _seated(visit)
     if step == "inviting":
         visits.invitation_confirm(invitation_id=group[0].pk, by=group[0].expert.user)

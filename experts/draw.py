@@ -7,12 +7,20 @@ The record
                    specialties to cover, ``pool`` as ``[expert id, specialty]`` sorted by id,
                    and ``excluded`` as ``[expert id, reason]`` sorted by id.
     ``pool_digest``      SHA-256 of ``canonical(snapshot)`` (UTF-8 JSON, sorted keys, no spaces).
-    ``seed``             64 hexadecimal characters from the operating system's CSPRNG.
+    ``seed``             64 hexadecimal characters from the operating system's CSPRNG, kept
+                         sealed (core.sealing, a key outside the database) until the draw.
     ``seed_commitment``  SHA-256 of the seed's ASCII text, stored with the digest *before* the
                          draw; the seed itself is shown only after it.
+    ``witness_value``    what the supervising witness (监督人) says at the draw, 1-32 letters or
+                         digits; nobody knows it when the pool is frozen.
+    ``snapshot["earlier_draws"]``  every earlier visit of the same evaluation (cancelled), with
+                         its digest, commitment, seed and group, who cancelled it and why: a
+                         discarded draw is part of the digest of the next.
 
 The algorithm
-    1. Each candidate's key is SHA-256 of ``"<seed>:<expert id>"``; candidates are ordered by
+    0. The draw seed is SHA-256 of ``"<seed>:<witness value>"`` (hex); a draw recorded before
+       witnesses were asked for has no witness value and uses the seed itself.
+    1. Each candidate's key is SHA-256 of ``"<draw seed>:<expert id>"``; candidates are ordered by
        key (then by id, which never decides in practice).
     2. For each required specialty in the order listed, the first candidate in that order with
        that specialty joins the group (unless already in it).
@@ -47,6 +55,13 @@ def fresh_seed() -> str:
 
 def commitment(seed: str) -> str:
     return hashlib.sha256(seed.encode("ascii")).hexdigest()
+
+
+def draw_seed(seed: str, witness_value: str) -> str:
+    """The seed the algorithm runs on: the committed seed mixed with the witness's value."""
+    if not witness_value:
+        return seed
+    return hashlib.sha256(f"{seed}:{witness_value}".encode()).hexdigest()
 
 
 def _order(pool: list[list], seed: str) -> list[list]:
@@ -98,7 +113,8 @@ class Replay:
         return self.digest_matches and self.commitment_matches and self.result_matches
 
 
-def replay(*, snapshot: dict, pool_digest: str, seed: str, seed_commitment: str, result: dict) -> Replay:
-    recomputed = draw(snapshot, seed)
+def replay(*, snapshot: dict, pool_digest: str, seed: str, seed_commitment: str, result: dict,
+           witness_value: str = "") -> Replay:
+    recomputed = draw(snapshot, draw_seed(seed, witness_value))
     return Replay(digest_matches=digest(snapshot) == pool_digest, commitment_matches=commitment(seed) == seed_commitment,
                   result_matches=recomputed == result, recomputed=recomputed)

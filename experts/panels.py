@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .forms import ChallengeForm
 from .models import GroupReport, Visit
-from .selectors import group_of
+from .selectors import draw_history, group_of
 
 
 def visit_panel(request, evaluation) -> str:
@@ -19,7 +19,7 @@ def visit_panel(request, evaluation) -> str:
     open_for_challenge = visit.state == Visit.State.NOTIFIED and today <= visit.challenge_until
     report = getattr(visit, "report", None)
     return render_to_string("experts/_visit_panel.html", {
-        "visit": visit, "group": group, "today": today,
+        "visit": visit, "group": group, "today": today, "history": draw_history(visit),
         "challenge_form": ChallengeForm(group=group) if open_for_challenge else None,
         "feedback": report if report is not None and report.state == GroupReport.State.SIGNED else None,
     }, request=request)

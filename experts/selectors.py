@@ -1,6 +1,7 @@
 """Reads about the expert pool: who may review an institution on given dates, and who may
 be drawn today. Both are database queries, usable to filter a draw, not Python loops."""
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -12,7 +13,7 @@ from core.certificates import CertificateFound
 from evaluation.models import Assignment, CriterionScore
 from evaluation.selectors import items_of
 
-from .models import Appointment, Conflict, Expert, Invitation, TrainingRecord, Visit
+from .models import Appointment, Conflict, Expert, Invitation, SecondApproval, TrainingRecord, Visit
 from .qualifications import MAX_AGE
 
 
@@ -221,3 +222,43 @@ def sees_group_scores(visit: Visit, seat: Invitation) -> bool:
         return True
     return Assignment.objects.filter(evaluation=visit.evaluation_id, evaluator=seat.expert.user_id,
                                      state=Assignment.State.SUBMITTED).exists()
+
+
+def earlier_draws(visit: Visit) -> list[dict]:
+    """Every earlier visit of the same evaluation, oldest first, as the next draw records it
+    (and the institution and the replay show it): when its pool was frozen and drawn, its
+    digest, commitment, revealed seed and group, and who cancelled it, when and why. A pool
+    frozen and cancelled before its draw is listed too (its seed stays unrevealed)."""
+    rows = (Visit.objects.filter(evaluation_id=visit.evaluation_id, pk__lt=visit.pk).order_by("pk")
+            .select_related("cancelled_by"))
+    return [{
+        "visit": earlier.pk, "state": earlier.state,
+        "frozen_at": earlier.frozen_at.isoformat() if earlier.frozen_at else None,
+        "drawn_at": earlier.drawn_at.isoformat() if earlier.drawn_at else None,
+        "pool_digest": earlier.pool_digest, "seed_commitment": earlier.seed_commitment, "seed": earlier.seed,
+        "witness_value": earlier.witness_value, "group": (earlier.result or {}).get("group", []),
+        "cancelled_at": earlier.cancelled_at.isoformat() if earlier.cancelled_at else None,
+        "cancelled_by": earlier.cancelled_by.get_full_name() if earlier.cancelled_by else "",
+        "cancel_reason": earlier.cancel_reason,
+    } for earlier in rows]
+
+
+@dataclass(frozen=True)
+class DrawHistory:
+    """What a visit's record, its replay and the institution show of the evaluation's draws:
+    the earlier ones (as committed in this visit's frozen pool, once frozen), how many draws
+    the evaluation has had in all, and the replacements a second person approved."""
+
+    earlier: list[dict]
+    draws: int
+    named_replacements: list
+
+
+def draw_history(visit: Visit) -> DrawHistory:
+    earlier = (visit.pool_snapshot or {}).get("earlier_draws")
+    if earlier is None:
+        earlier = earlier_draws(visit)
+    draws = Visit.objects.filter(evaluation_id=visit.evaluation_id, drawn_at__isnull=False).count()
+    named = list(visit.approvals.filter(kind=SecondApproval.Kind.NAMED_REPLACEMENT, approved=True)
+                 .select_related("invitation__expert", "replacement__expert", "requested_by", "decided_by"))
+    return DrawHistory(earlier=earlier, draws=draws, named_replacements=named)

@@ -4,6 +4,7 @@ challenges, the visit notice and the experts' reminders. Each locks the visit, t
 transitions and tells people after commit. The draw itself is experts/draw.py."""
 import datetime as dt
 import logging
+import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from accounts.roles import EVALUATION_OFFICE, notify_role
 from core.calendar import add_working_days
 from core.notifications import notification_send
 from core.outbox import job_enqueue
+from core.sealing import seal, unseal
 from evaluation import services as evaluation_services
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Evaluation
@@ -24,10 +26,12 @@ from . import draw as drawing
 from .exceptions import VisitRuleBroken
 from .models import Challenge, Conflict, Expert, GroupReport, Invitation, Specialty, Visit
 from .models.visits import MAX_GROUP, MAX_VISIT_DAYS, MIN_GROUP
-from .selectors import candidate_pool
+from .selectors import candidate_pool, earlier_draws
 
 logger = logging.getLogger(__name__)
 NOTICE_WORKING_DAYS = 7  # 004 §20(一): 提前7个工作日通知
+SEED_SEAL = "draw-seed"
+WITNESS_VALUE = re.compile(r"[A-Za-z0-9]{4,32}")
 Seat = Invitation.State
 
 
@@ -136,14 +140,15 @@ def visit_freeze(*, visit_id: int, by) -> Visit:
             "credit_code": evaluation.member.credit_code, "programme": evaluation.programme.kind,
             "first_day": visit.first_day.isoformat(), "last_day": visit.last_day.isoformat(),
             "group_size": visit.group_size, "specialties": list(visit.specialties),
-            "pool": pool, "excluded": excluded,
+            "pool": pool, "excluded": excluded, "earlier_draws": earlier_draws(visit),
         }
         problems = drawing.shortfall(snapshot)
         if problems:
             raise VisitRuleBroken("候选池不足，不能抽取：" + "；".join(problems) + "。请调整专业要求或日期。")
         seed = drawing.fresh_seed()
         _take(visit, lambda: visit.freeze(
-            snapshot=snapshot, digest=drawing.digest(snapshot), commitment=drawing.commitment(seed), sealed_seed=seed,
+            snapshot=snapshot, digest=drawing.digest(snapshot), commitment=drawing.commitment(seed),
+            sealed_seed=seal(SEED_SEAL, seed, pad_to=80),
             at=timezone.now(), by=by, description=f"候选池 {len(pool)} 人，排除 {len(excluded)} 人"),
             "候选池已冻结，不能重复冻结。")
     logger.info("visit %s: pool frozen (%d in, %d out) digest %s commitment %s by %s",
@@ -151,16 +156,26 @@ def visit_freeze(*, visit_id: int, by) -> Visit:
     return visit
 
 
-def visit_draw(*, visit_id: int, by) -> Visit:
-    """抽取专家: run the documented draw over the frozen pool and the committed seed, reveal the
-    seed, record the group and the ranked reserves, and invite the group."""
+def visit_draw(*, visit_id: int, witness_name: str, witness_value: str, by) -> Visit:
+    """抽取专家: with a supervising witness (监督人) present, who says a value of their own
+    choosing, run the documented draw over the frozen pool with the committed seed mixed with
+    that value; reveal the seed, record the group and the ranked reserves, invite the group."""
+    witness_name = _require(witness_name, "请填写到场监督人的姓名。")[:50]
+    witness_value = (witness_value or "").strip()
+    if not WITNESS_VALUE.fullmatch(witness_value):
+        raise VisitRuleBroken("请填写监督人现场给出的随机数：4~32 位字母或数字，由监督人自行决定。")
+    if witness_name == by.get_full_name().strip():
+        raise VisitRuleBroken("监督人须是抽取人以外的另一人。")
     with transaction.atomic():
         visit = locked_visit(visit_id)
         if visit.state != Visit.State.FROZEN:
             raise VisitRuleBroken("请先冻结候选池；已抽取的不能重新抽取（取消后重新安排）。")
-        result = drawing.draw(visit.pool_snapshot, visit.sealed_seed)
+        seed = unseal(SEED_SEAL, visit.sealed_seed)
+        result = drawing.draw(visit.pool_snapshot, drawing.draw_seed(seed, witness_value))
         now, today = timezone.now(), timezone.localdate()
-        _take(visit, lambda: visit.draw(result=result, at=now, by=by, description="随机抽取专家组"), "不能抽取。")
+        _take(visit, lambda: visit.draw(result=result, seed=seed, witness_name=witness_name,
+                                        witness_value=witness_value, at=now, by=by,
+                                        description=f"随机抽取专家组（监督人：{witness_name}）"), "不能抽取。")
         experts = Expert.objects.select_related("user").in_bulk(result["group"] + result["reserves"])
         places = [("group", pk) for pk in result["group"]] + [("reserve", pk) for pk in result["reserves"]]
         invitations = Invitation.objects.bulk_create([
@@ -180,7 +195,8 @@ def draw_replay(visit: Visit) -> drawing.Replay:
     if not visit.seed:
         raise VisitRuleBroken("尚未抽取，随机种子未公开，不能复核。")
     return drawing.replay(snapshot=visit.pool_snapshot, pool_digest=visit.pool_digest, seed=visit.seed,
-                          seed_commitment=visit.seed_commitment, result=visit.result)
+                          seed_commitment=visit.seed_commitment, result=visit.result,
+                          witness_value=visit.witness_value)
 
 
 # --- seats, reserves and invitations ------------------------------------------------------------
@@ -280,24 +296,29 @@ def invitations_lapse(*, now) -> int:
     return lapsed
 
 
-def invitation_override(*, visit_id: int, invitation_id: int, reason: str, by,
-                        replacement_id: int | None = None) -> Invitation:
-    """Staff take a member out of the group with a written reason (logged, shown on the draw).
-    The seat goes to the next reserve in order, or to the reserve staff name (same reason)."""
+def invitation_override(*, visit_id: int, invitation_id: int, reason: str, by) -> Invitation:
+    """Staff take a member out of the group with a written reason (logged, shown on the draw);
+    the seat goes to the next reserve in rank (or by the specialty rule). Naming another
+    reserve takes a second person (experts.approvals)."""
     reason = _require(reason, "调整抽取结果须填写书面理由。")
     with transaction.atomic():
         visit, invitation = _locked_invitation(invitation_id, visit_id=visit_id)
-        if visit.state in (Visit.State.REPORTED, Visit.State.CANCELLED):
-            raise VisitRuleBroken("该现场评价已结束，不能调整专家组。")
-        successor = None
-        if replacement_id is not None:
-            successor = visit.invitations.filter(pk=replacement_id, state=Seat.RESERVE).first()
-            if successor is None:
-                raise VisitRuleBroken("替补专家须是本次抽取的候补。")
-        _remove(visit, invitation, reason=f"工作人员调整：{reason}", by=by)
-        _fill_seat(visit, invitation, by=by, successor=successor)
-    logger.info("invitation %s overridden by %s (successor %s): %s", invitation.pk, by.pk, replacement_id, reason)
+        seat_override(visit, invitation, reason=reason, by=by)
+    logger.info("invitation %s overridden by %s: %s", invitation.pk, by.pk, reason)
     return invitation
+
+
+def seat_override(visit: Visit, invitation: Invitation, *, reason: str, by, successor: Invitation | None = None,
+                  approved_by=None) -> None:
+    """Take ``invitation`` out of the locked visit's group and fill the seat: by rank, or with
+    the named ``successor`` once a second person (``approved_by``) approved it."""
+    if visit.state in (Visit.State.REPORTED, Visit.State.CANCELLED):
+        raise VisitRuleBroken("该现场评价已结束，不能调整专家组。")
+    if successor is not None and successor.state != Seat.RESERVE:
+        raise VisitRuleBroken("替补专家须是本次抽取中尚未递补的候补。")
+    named = f"（指定候补 {successor.expert.name}，经 {approved_by.get_full_name()} 批准）" if successor else ""
+    _remove(visit, invitation, reason=f"工作人员调整：{reason}{named}", by=by)
+    _fill_seat(visit, invitation, by=by, successor=successor)
 
 
 def _remove(visit: Visit, invitation: Invitation, *, reason: str, by) -> None:
@@ -428,22 +449,34 @@ def visits_remind(*, now) -> int:
 
 
 def visit_cancel(*, visit_id: int, reason: str, by) -> Visit:
-    """Call off a visit before its notice (new dates need a new draw): the record, the draw and
-    every invitation stay; confirmed experts lose access and are told."""
+    """Call off a visit before its draw (new dates, a new pool): the record stays and is shown
+    on the next draw. A drawn visit is cancelled only with a second person's approval
+    (experts.approvals): otherwise a group one disliked could be drawn again at will."""
     reason = _require(reason, "请填写取消原因。")
     with transaction.atomic():
         visit = locked_visit(visit_id)
-        _take(visit, lambda: visit.cancel(reason=reason, by=by, description=reason[:200]),
-              "已通知受评单位的现场评价不能取消。")
-        for invitation in visit.invitations.exclude(state__in=[Seat.DECLINED, Seat.LAPSED, Seat.REPLACED, Seat.UNUSED]):
-            seated = invitation.state == Seat.CONFIRMED
-            if seated:
-                _remove(visit, invitation, reason=f"现场评价取消：{reason}", by=by)
-            else:
-                invitation.release(by=by, description="现场评价取消")
-                invitation.save()
-    logger.info("visit %s cancelled by %s: %s", visit.pk, by.pk, reason)
+        if not can_proceed(visit.cancel):
+            raise VisitRuleBroken("已通知受评单位的现场评价不能取消。")
+        if visit.drawn:
+            raise VisitRuleBroken("专家已抽取：取消须提交申请，经另一位工作人员批准。")
+        visit_call_off(visit, reason=reason, by=by)
     return visit
+
+
+def visit_call_off(visit: Visit, *, reason: str, by, approved_by=None) -> None:
+    """Cancel the locked visit before its notice: the record, the draw and every invitation
+    stay; confirmed experts lose access and are told."""
+    approval = f"（经 {approved_by.get_full_name()} 批准）" if approved_by else ""
+    _take(visit, lambda: visit.cancel(reason=reason, at=timezone.now(), by=by, description=(reason + approval)[:200]),
+          "已通知受评单位的现场评价不能取消。")
+    for invitation in visit.invitations.exclude(state__in=[Seat.DECLINED, Seat.LAPSED, Seat.REPLACED, Seat.UNUSED]):
+        if invitation.state == Seat.CONFIRMED:
+            _remove(visit, invitation, reason=f"现场评价取消：{reason}", by=by)
+        else:
+            invitation.release(by=by, description="现场评价取消")
+            invitation.save()
+    logger.info("visit %s cancelled by %s (approved by %s): %s", visit.pk, by.pk,
+                approved_by.pk if approved_by else "-", reason)
 
 
 # --- the institution's challenges -----------------------------------------------------------

@@ -28,12 +28,12 @@ from .pool import (
     TrainingSession,
     consent_validator,
 )
-from .visits import Challenge, GroupReport, Invitation, ReportSignature, Visit
+from .visits import Challenge, GroupReport, Invitation, ReportSignature, SecondApproval, Visit
 
 __all__ = [
     "AgendaItem", "Attendance", "Ballot", "BallotCast", "Meeting", "MeetingMove", "MinutesRevision", "MinutesSignature", "Recusal", "SealedBallot",
     "WrittenDecision",
     "PROVINCES", "Appointment", "Challenge", "Committee", "CommitteeMember", "Conflict", "Evaluator", "Expert", "ExpertFile", "GroupReport",
-    "Invitation", "ReportSignature", "Specialty", "Title", "TrainingRecord", "TrainingSession", "Visit",
+    "Invitation", "ReportSignature", "SecondApproval", "Specialty", "Title", "TrainingRecord", "TrainingSession", "Visit",
     "consent_validator",
 ]

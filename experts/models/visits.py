@@ -54,11 +54,16 @@ class Visit(ConcurrentTransitionMixin, models.Model):
     pool_snapshot = models.JSONField("冻结的候选池", null=True, blank=True, editable=False)
     pool_digest = models.CharField("候选池摘要（SHA-256）", max_length=64, blank=True, editable=False)
     seed_commitment = models.CharField("随机种子承诺（SHA-256）", max_length=64, blank=True, editable=False)
-    sealed_seed = models.CharField(max_length=64, blank=True, editable=False)  # shown only once revealed
+    # The seed until the draw, sealed under a key kept outside the database (core.sealing).
+    sealed_seed = models.TextField(blank=True, editable=False)
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name="冻结人")
     seed = models.CharField("随机种子（抽取后公开）", max_length=64, blank=True, editable=False)
+    # A second person's contribution, entered at the draw: the draw uses SHA-256(seed:value), so
+    # nobody who could open the sealed seed beforehand (the office alone) can know the group.
+    witness_name = models.CharField("监督人", max_length=50, blank=True, editable=False)
+    witness_value = models.CharField("监督人现场给出的随机数", max_length=32, blank=True, editable=False)
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name="抽取人")
@@ -70,6 +75,9 @@ class Visit(ConcurrentTransitionMixin, models.Model):
     challenge_until = models.DateField("申请回避截止日", null=True, blank=True)
     reminded_at = models.DateTimeField("提醒专家时间", null=True, blank=True)
     cancel_reason = models.TextField("取消原因", blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="取消人")
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "现场评价"
@@ -112,10 +120,11 @@ class Visit(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=State.FROZEN, target=State.INVITING)
-    def draw(self, *, result: dict, at, by=None, description=None):
+    def draw(self, *, result: dict, seed: str, witness_name: str, witness_value: str, at, by=None, description=None):
         """The group and the ranked reserves are drawn from the frozen pool with the committed
-        seed, and the seed is revealed on the record."""
-        self.result, self.seed = result, self.sealed_seed
+        seed and the witness's value; the seed is revealed on the record and unsealed no more."""
+        self.result, self.seed, self.sealed_seed = result, seed, ""
+        self.witness_name, self.witness_value = witness_name, witness_value
         self.drawn_at, self.drawn_by = at, by
 
     @fsm_log_by
@@ -153,9 +162,14 @@ class Visit(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=[State.PLANNED, State.FROZEN, State.INVITING, State.READY], target=State.CANCELLED)
-    def cancel(self, *, reason: str, by=None, description=None):
-        """Called off before the notice (new dates need a new draw); the record stays."""
-        self.cancel_reason = reason
+    def cancel(self, *, reason: str, at, by=None, description=None):
+        """Called off before the notice (new dates need a new draw); the record stays and is
+        shown on every later draw for the same evaluation."""
+        self.cancel_reason, self.cancelled_at, self.cancelled_by = reason, at, by
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.seed)
 
     @property
     def under_way(self) -> bool:
@@ -405,3 +419,44 @@ class ReportSignature(models.Model):
 
     def __str__(self):
         return f"{self.expert.name} 签字于 {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SecondApproval(models.Model):
+    """A step on a drawn group that one person may not take alone (SECURITY.md 25): cancelling
+    a drawn visit (the next draw would give another group) and naming a replacement other than
+    the next reserve in rank. One member of the office asks with a reason; another approves or
+    refuses with theirs; the step is taken only on approval. Kept with who, when and why."""
+
+    class Kind(models.TextChoices):
+        CANCEL = "cancel", "取消已抽取的安排"
+        NAMED_REPLACEMENT = "named_replacement", "指定非顺位候补"
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="approvals", verbose_name="现场评价")
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    invitation = models.ForeignKey("Invitation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="调出的专家")
+    replacement = models.ForeignKey("Invitation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="指定的候补")
+    reason = models.TextField("申请理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    approved = models.BooleanField("批准", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "双人审批"
+        verbose_name_plural = "双人审批（取消抽取、指定候补）"
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["visit"], condition=models.Q(approved__isnull=True),
+                                               name="experts_one_pending_approval_per_visit")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.visit}"
+
+    @property
+    def state_label(self) -> str:
+        return {None: "待审批", True: "已批准", False: "未批准"}[self.approved]

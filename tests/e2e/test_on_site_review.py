@@ -50,9 +50,10 @@ def test_draw_confirm_notify_score_on_a_phone_report_and_sign(browser, live_serv
     _admin_button(browser, base, visit, "冻结候选池并生成种子承诺")
     visit.refresh_from_db()
     assert visit.seed_commitment and not visit.seed
-    _admin_button(browser, base, visit, "抽取专家")
+    _admin_button(browser, base, visit, "抽取专家", {"witness_name": "评价领导小组 王监督", "witness_value": "58213"})
     click(browser, browser.find_element(By.LINK_TEXT, "复核抽取"))
     wait_text(browser, "[data-testid=replay-ok]", "一致")
+    wait_text(browser, "[data-testid=draw-history]", "本评价共抽取专家 1 次")
 
     # The drawn experts answer in the workbench; one declines, the first reserve is asked.
     group = list(visit.invitations.filter(state=Invitation.State.INVITED).select_related("expert__user")

@@ -75,14 +75,14 @@ def test_the_digest_and_the_seed_commitment_are_stored_before_the_seed_is_reveal
     assert visit.pool_digest == hashlib.sha256(drawing.canonical(visit.pool_snapshot)).hexdigest()
     assert len(visit.seed_commitment) == 64
     assert not visit.invitations.exists()
-    visits.visit_draw(visit_id=visit.pk, by=staff)
+    visits.visit_draw(visit_id=visit.pk, witness_name=v.WITNESS, witness_value="7301", by=staff)
     visit.refresh_from_db()
     assert hashlib.sha256(visit.seed.encode()).hexdigest() == visit.seed_commitment
     assert visit.frozen_at <= visit.drawn_at
     logged = list(StateLog.objects.for_(visit).order_by("timestamp", "pk").values_list("transition", flat=True))
     assert logged[:2] == ["freeze", "draw"]
     with pytest.raises(VisitRuleBroken):  # drawn once; a new draw needs a new visit
-        visits.visit_draw(visit_id=visit.pk, by=staff)
+        visits.visit_draw(visit_id=visit.pk, witness_name=v.WITNESS, witness_value="7301", by=staff)
 
 
 def test_the_same_pool_and_seed_always_give_the_same_group_and_reserves_and_the_replay_matches(capsys):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from evaluation import services as evaluation_services
 from evaluation.exceptions import Incomplete
 from evaluation.models import Assignment, Evaluation
-from experts import reports, visits
+from experts import approvals, reports, visits
 from experts.exceptions import ReportRuleBroken, VisitRuleBroken
 from experts.models import Challenge, Conflict, GroupReport, Invitation, Visit
 from tests.evaluation.helpers import office
@@ -357,9 +357,13 @@ def test_the_experts_are_reminded_the_working_day_before_and_a_visit_can_be_call
     other = v.confirmed(v.drawn(v.planned(by=staff), by=staff), by=staff)
     with pytest.raises(VisitRuleBroken, match="取消原因"):
         visits.visit_cancel(visit_id=other.pk, reason="", by=staff)
-    visits.visit_cancel(visit_id=other.pk, reason="受评单位申请改期", by=staff)
+    with pytest.raises(VisitRuleBroken, match="经另一位工作人员批准"):
+        visits.visit_cancel(visit_id=other.pk, reason="受评单位申请改期", by=staff)
+    approvals.approval_request(visit_id=other.pk, kind="cancel", reason="受评单位申请改期", by=staff)
+    approvals.approval_decide(visit_id=other.pk, approve=True, note="改期理由属实", by=office())
     other.refresh_from_db()
     assert other.state == Visit.State.CANCELLED and other.cancel_reason == "受评单位申请改期"
+    assert other.cancelled_by == staff and other.cancelled_at is not None
     assert not other.invitations.filter(state__in=Invitation.OPEN_STATES + (Invitation.State.RESERVE,)).exists()
     assert not Assignment.objects.filter(evaluation=other.evaluation).exclude(state="recused").exists()
     v.planned(other.evaluation, by=staff)  # a new plan for the same evaluation is allowed once cancelled

@@ -12,6 +12,7 @@ from tests.evaluation.helpers import office
 from tests.experts.helpers import appointed, trained
 from tests.membership.factories import UnitMemberFactory
 
+WITNESS = "评价领导小组 王监督"
 ITEMS = [("机构管理", [("执业许可与依法执业", 10), ("组织架构与制度", 20)]), ("医疗服务", [("患者满意度", 20)])]
 
 
@@ -52,7 +53,7 @@ def drawn(visit=None, by=None) -> Visit:
     by = by or office()
     visit = visit or planned(by=by)
     visits.visit_freeze(visit_id=visit.pk, by=by)
-    return visits.visit_draw(visit_id=visit.pk, by=by)
+    return visits.visit_draw(visit_id=visit.pk, witness_name=WITNESS, witness_value="7301", by=by)
 
 
 def seated(visit: Visit) -> list[Invitation]:
