@@ -217,9 +217,8 @@ def invitations_of(*, expert: Expert) -> list[Invitation]:
 
 
 def sees_group_scores(visit: Visit, seat: Invitation) -> bool:
-    """The head sees the group's scores at once; a member only after submitting their own."""
-    if seat.role == Invitation.Role.HEAD:
-        return True
+    """A member, the head included, sees the group's scores only after submitting their own:
+    an expert scores before seeing the others (with one member in, the spread is their score)."""
     return Assignment.objects.filter(evaluation=visit.evaluation_id, evaluator=seat.expert.user_id,
                                      state=Assignment.State.SUBMITTED).exists()
 

@@ -236,6 +236,25 @@ def test_peers_scores_are_hidden_until_ones_own_are_submitted(client):
     assert 'data-testid="spread"' in client.get(reverse("experts:report", args=[visit.pk])).content.decode()
 
 
+def test_the_head_too_sees_the_spread_only_after_submitting_their_own(client):
+    v.trained_pool()
+    visit = v.notified()
+    head, member = v.head_of(visit), [s for s in v.seated(visit) if s.role == Invitation.Role.MEMBER][0]
+    items = list(visit.evaluation.programme.criteria.filter(parent__isnull=False))
+    evaluation_services.assignment_save_scores(
+        assignment_id=_assignment(visit, member).pk, scores={i.pk: (Decimal("6.5"), "") for i in items},
+        comment="", submit=True, by=member.expert.user)
+    client.force_login(head.expert.user)
+    page = client.get(reverse("experts:report", args=[visit.pk])).content.decode()
+    # With one member in, the spread would be that member's exact score on every item.
+    assert 'data-testid="spread"' not in page and "6.5" not in page and "提交本人评分后可查看" in page
+    evaluation_services.assignment_save_scores(
+        assignment_id=_assignment(visit, head).pk, scores={i.pk: (Decimal(9), "") for i in items},
+        comment="", submit=True, by=head.expert.user)
+    page = client.get(reverse("experts:report", args=[visit.pk])).content.decode()
+    assert 'data-testid="spread"' in page and "6.5" in page
+
+
 # --- the group report -----------------------------------------------------------------------------------
 
 def test_the_report_goes_to_the_committee_only_when_every_member_has_signed():
