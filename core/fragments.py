@@ -39,10 +39,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django_redis import get_redis_connection
@@ -326,18 +327,33 @@ def kept_public_page(view):
     return wrapped
 
 
-def kept_page(view):
+def kept_page(access):
     """View decorator: a signed-in person's GET answers kept whole (``cached_response``). Put
-    it under the decorators that sign in or refuse, so those still run on every request; what
-    the view checks itself is re-checked whenever a table it read is written. A visitor's
-    answer is not kept (each browser would need an entry of its own)."""
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        return cached_response(request, f"page:{view.__module__}.{view.__qualname__}",
-                               lambda: view(request, *args, **kwargs))
-    return wrapped
+    it under the decorators that sign in or refuse, so those still run on every request.
+
+    ``access(request, **kwargs)`` says whether this person may see this page, and is asked
+    afresh on every request, kept page or not: a kept page is only a body, never the access
+    decision (SECURITY.md 26). Whatever the cache holds (a write made while the cache was
+    unreachable leaves a page kept past a change), someone who lost access gets a 404. It must
+    read the database itself (no ``cached_value``). A visitor's answer is not kept (each
+    browser would need an entry of its own)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            if not access(request, *args, **kwargs):
+                raise Http404
+            return cached_response(request, f"page:{view.__module__}.{view.__qualname__}",
+                                   lambda: view(request, *args, **kwargs))
+        return wrapped
+    return decorate
+
+
+def active_account(request, *args, **kwargs) -> bool:
+    """The access of a page that shows only the person's own records: their account is active
+    (read afresh, not from the account kept for the session)."""
+    return get_user_model().objects.filter(pk=request.user.pk, is_active=True).exists()
 
 
 _layout_inputs: list = []

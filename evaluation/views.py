@@ -95,8 +95,14 @@ def apply(request, member, kind):
                                                       "progress": programme.rules.progress_before_start()})
 
 
+def _owns(request, member, pk) -> bool:
+    """The member's own evaluation, with their account active (asked afresh on every request)."""
+    return Evaluation.objects.filter(pk=pk, member_id=member.pk, member__user_id=request.user.pk,
+                                     member__user__is_active=True).exists()
+
+
 @member_required
-@kept_page
+@kept_page(_owns)
 def detail(request, member, pk):
     evaluation = _own(member, pk, related=())
 
@@ -257,7 +263,7 @@ def _store_chosen_files(request, evaluation) -> tuple[int, dict[int, list[str]]]
 
 
 @member_required
-@kept_page
+@kept_page(_owns)
 def evidence(request, member, pk):
     """对照标准上传材料: per item of the standard, several files with captions; 保存 keeps every
     chosen file that passes its checks; 请确认提交 submits when every required item has evidence."""

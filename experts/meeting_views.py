@@ -22,8 +22,13 @@ def meeting_list(request):
     return render(request, "experts/meetings.html", {"meetings": meetings_of(request.user)})
 
 
+def _seated(request, pk) -> bool:
+    return CommitteeMember.objects.filter(committee__meetings=pk, user=request.user, user__is_active=True,
+                                          until__isnull=True).exists()
+
+
 @login_required
-@kept_page
+@kept_page(_seated)
 def meeting(request, pk):
     """The agenda: per item the institution, the suggested result, the case's files, my
     recusal or my vote; the count after the meeting; the minutes and their signatures."""

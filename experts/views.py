@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core.fragments import cached_value, kept_page
+from core.fragments import active_account, cached_value, kept_page
 from core.ratelimits import form_over_limit
 from core.selectors import inbox_messages
 from evaluation import services as evaluation_services
@@ -61,7 +61,7 @@ def apply(request):
 DONE_SHOWN = 20  # finished tasks listed on the workbench (the latest)
 
 
-@kept_page
+@kept_page(active_account)
 def workbench(request):
     """The workbench: my tasks (open ones first, each with the due date that binds it now;
     finished ones apart) and, for pool experts, my profile and term, training and conflicts.
@@ -110,8 +110,12 @@ def workbench(request):
         "expert": expert, "conflict_form": conflict_form, "fragment_context": body})
 
 
+def _scores_it(request, pk) -> bool:
+    return assignments_of(user=request.user).filter(pk=pk, evaluator__is_active=True).exists()
+
+
 @login_required
-@kept_page
+@kept_page(_scores_it)
 def assignment(request, pk):
     """逐项评分 (credit evaluators and capability experts alike): each item with what the
     institution gave for it (its self-assessment answer, or its evidence with previews), a

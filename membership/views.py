@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from core.access import member_required
 from core.certificates import certificate_find
 from core.downloads import file_response
-from core.fragments import kept_page
+from core.fragments import active_account, kept_page
 from payments.views import invoice_info
 
 from . import selectors, services
@@ -29,7 +29,7 @@ NEXT_STEP = {
 
 
 @member_required
-@kept_page
+@kept_page(active_account)
 def centre(request, member):
     def body():
         terms = selectors.terms_of(member=member)

@@ -128,6 +128,11 @@ if REDIS_URL:
             },
         }
     }
+    # Rate-limit counters go to Redis while it answers and to each process's memory while it
+    # does not (core.limits_cache): an outage neither locks everyone out nor lifts the limits.
+    CACHES["limits-shared"] = {**CACHES["default"], "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}}
+    CACHES["limits"] = {"BACKEND": "core.limits_cache.FailoverCache", "LOCATION": "limits",
+                        "OPTIONS": {"PRIMARY": "limits-shared"}}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Sessions are read from Redis on every signed-in request and written through to the
     # database, so a cache outage or flush signs nobody out.
@@ -144,6 +149,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+    CACHES["limits"] = CACHES["default"]
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -227,8 +233,9 @@ ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
 # allauth's adapter for the address) must key on the client, not on the proxy: the
 # client is the entry that this many trusted proxies appended to X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Rate limits of anonymous forms (django-ratelimit) count in the shared cache.
-RATELIMIT_USE_CACHE = "default"
+# Rate limits of anonymous forms (django-ratelimit) and of signing in (allauth, pointed there by
+# accounts.apps) count in the limits cache.
+RATELIMIT_USE_CACHE = "limits"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 
 # Idle timeout: the session expires after this many seconds without a request

@@ -22,8 +22,10 @@ if REDIS_URL:
     # One prefix per pytest-xdist worker: tests that clear rate-limit counters never reach
     # into another worker's.
     CACHES["default"]["KEY_PREFIX"] = "portal-test" + os.environ.get("PYTEST_XDIST_WORKER", "")
+    CACHES["limits-shared"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["limits"] = CACHES["default"]
 # One process per run, so the in-memory cache's counter is shared by every writer and reader.
 FRAGMENT_CACHE = True
 

@@ -25,6 +25,7 @@ from tests.membership.factories import UnitMemberFactory
 
 pytestmark = pytest.mark.django_db
 CENTRE = "/member/"
+ACCESS = 1  # the query a kept page still runs: whether this person may see it (asked afresh)
 
 
 def signed_in(user) -> Client:
@@ -151,11 +152,11 @@ def test_the_url_tag_reverses_fixed_names_once_and_others_as_django_does():
 
 # --- Pages kept whole (fragments.kept_page) ---------------------------------------------------
 
-def test_a_page_kept_whole_runs_no_query_and_follows_the_headers_own_cache(returned):
+def test_a_page_kept_whole_runs_only_its_access_query_and_follows_the_headers_own_cache(returned):
     client = signed_in(returned.user)
     page(client)
     content, kept = page(client)
-    assert kept == 0
+    assert kept == ACCESS
     # The unread count lives in its own cache, which no table write of this page's announces:
     # it is part of the kept page's key.
     cache.set(UNREAD_KEY.format(returned.user.pk), 7)
@@ -188,9 +189,44 @@ def test_a_kept_page_is_still_refused_to_someone_else_and_after_access_ends():
     url = reverse("experts:meeting", args=[meeting.pk])
     page(member, url)
     _, kept = page(member, url)
-    assert kept == 0
+    assert kept == ACCESS
     CommitteeMember.objects.filter(pk=seat.pk).update(until=timezone.localdate())  # left the committee
     assert member.get(url).status_code == 404
+
+
+def test_access_lost_while_the_cache_was_unreachable_ends_at_once_on_a_healthy_server(monkeypatch):
+    """An expert taken out of a group by a process that could not reach Redis (its writes went
+    unstamped): another process still holding the kept scoring page must not serve it."""
+    from evaluation.models import Assignment
+    from experts import visits
+    from tests.experts import visit_helpers as v
+
+    staff = h.office()
+    v.trained_pool()
+    visit = v.notified(by=staff)
+    seat = v.seated(visit)[2]
+    task = Assignment.objects.get(evaluation=visit.evaluation, evaluator=seat.expert.user)
+    expert = signed_in(seat.expert.user)
+    url = reverse("experts:assignment", args=[task.pk])
+    page(expert, url)
+    _, kept = page(expert, url)
+    assert kept == ACCESS  # served from the cache
+    # The office's process cannot reach the cache: its writes stamp nothing.
+    monkeypatch.setattr(fragments, "_cache_up", lambda: False)
+    visits.invitation_override(visit_id=visit.pk, invitation_id=seat.pk, reason="本人临时住院", by=staff)
+    monkeypatch.undo()  # the expert's request reaches a healthy server, whose cache still holds the page
+    assert expert.get(url).status_code == 404
+    # The same for a signed-in account deactivated while the cache was unreachable.
+    other = v.seated(visit)[3]
+    client = signed_in(other.expert.user)
+    task = Assignment.objects.get(evaluation=visit.evaluation, evaluator=other.expert.user)
+    url = reverse("experts:assignment", args=[task.pk])
+    page(client, url)
+    page(client, url)
+    monkeypatch.setattr(fragments, "_cache_up", lambda: False)
+    type(other.expert.user).objects.filter(pk=other.expert.user.pk).update(is_active=False)
+    monkeypatch.undo()
+    assert client.get(url).status_code in (302, 404)
 
 
 def test_the_registry_is_kept_for_every_visitor_and_shows_a_new_result_at_once():
@@ -278,7 +314,7 @@ def test_an_evicted_stamp_of_a_remembered_table_reads_as_changed(returned):
     _, kept = page(client)
     cache.delete(fragments.STAMP.format("membership_member"))  # evicted with the entry still there
     _, after = page(client)
-    assert kept == 0 and after > kept
+    assert kept == ACCESS and after > kept
 
 
 def test_the_layout_inputs_kept_in_the_cache_are_read_together_and_built_only_when_missing(returned, monkeypatch):

@@ -4,12 +4,14 @@ import datetime as dt
 
 import pytest
 from celery import current_app
+from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
 from core import deadlines
 from core.models import OutboxJob
 from payments.models import Invoice, Order
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.membership.factories import UnitMemberFactory
 from tests.payments.helpers import dues_order, pay_by_wechat
 
@@ -20,10 +22,15 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def cache_down(settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE_REDIS,
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-    }}
+    timeouts = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE_REDIS,
+                    "OPTIONS": {"IGNORE_EXCEPTIONS": True, **timeouts}},
+        "limits-shared": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE_REDIS,
+                          "OPTIONS": timeouts},
+        "limits": {"BACKEND": "core.limits_cache.FailoverCache", "LOCATION": "limits",
+                   "OPTIONS": {"PRIMARY": "limits-shared"}},
+    }
     yield
 
 
@@ -49,6 +56,19 @@ def test_pages_serve_while_the_cache_is_down(cache_down, client):
     member = UnitMemberFactory(state="active")
     client.force_login(member.user)
     assert client.get(reverse("membership:centre")).status_code == 200
+
+
+def test_signing_in_works_through_a_cache_outage_and_guessing_stays_bounded(cache_down, client):
+    login = reverse("account_login")
+    UserFactory(mobile="13912345678")
+    other = UserFactory(mobile="13912345679")
+    for _ in range(5):
+        response = client.post(login, {"login": "13912345678", "password": "wrong-password"})
+        assert response.status_code == 200 and "不正确" in response.content.decode()
+    refused = client.post(login, {"login": "13912345678", "password": PASSWORD})
+    assert refused.status_code == 200 and "登录失败次数过多" in refused.content.decode()
+    assert client.post(login, {"login": "13912345679", "password": PASSWORD}).status_code == 302
+    assert client.session[SESSION_KEY] == str(other.pk)
 
 
 def test_healthz_reports_each_dependency(client):
