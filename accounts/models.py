@@ -78,3 +78,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.mobile
+
+
+class MobileCode(models.Model):
+    """The latest verification code sent to a mobile number by SMS (one row per number): its
+    keyed hash (core.sealing.keyed_digest, never the code), when it was sent and expires, and
+    how many wrong tries it has had. A number's owner proves it before the portal says
+    anything about the number (whether it has an account)."""
+
+    mobile = models.CharField("手机号", max_length=11, unique=True)
+    code_digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("有效期至")
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField("验证时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+
+    def __str__(self):
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}"

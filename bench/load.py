@@ -44,7 +44,7 @@ def main() -> None:
                for name, (built, kept, _, _) in page_costs(ENV, pages, logins).items()}
     python = sys.executable
     server = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
+        [str(Path(python).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
          "--log-level", "warning"], cwd=ROOT, env=ENV, start_new_session=True)
     try:
         _wait_until_up()

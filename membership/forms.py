@@ -126,23 +126,26 @@ class PersonForm(StagedUploadsMixin, forms.Form):
 
 class AccountForm(forms.Form):
     mobile = forms.CharField(label="登录手机号", max_length=11, validators=[validate_mobile],
-                             help_text="用于登录和接收通知。")
+                             help_text="用于登录和接收通知。填写后点击“获取验证码”。")
+    code = forms.CharField(label="短信验证码", max_length=6, help_text="发送到上面手机号的 6 位数字，10 分钟内有效。")
     email = forms.EmailField(label="电子邮箱", help_text="也可用于登录，找回密码时使用。")
     password1 = forms.CharField(label="密码", widget=forms.PasswordInput(render_value=False),
                                 help_text=password_validation.password_validators_help_text_html())
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(render_value=False))
 
-    def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"]
-        if get_user_model().objects.filter(mobile=mobile).exists():
-            raise forms.ValidationError("该手机号已注册，请直接登录或使用其他手机号。")
-        return mobile
-
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.annotate(e=Lower("email")).filter(e=email).exists():
-            raise forms.ValidationError("该邮箱已注册，请直接登录或使用其他邮箱。")
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def add_taken_errors(self) -> bool:
+        """Once the mobile is proven by its code: whether the mobile or the email already has an
+        account (said next to the field). Never asked before the proof: it would tell anyone
+        which numbers are registered."""
+        users = get_user_model().objects
+        if users.filter(mobile=self.cleaned_data["mobile"]).exists():
+            self.add_error("mobile", "该手机号已注册，请直接登录或使用其他手机号。")
+        if users.annotate(e=Lower("email")).filter(e=self.cleaned_data["email"]).exists():
+            self.add_error("email", "该邮箱已注册，请直接登录或使用其他邮箱。")
+        return bool(self.errors)
 
     def clean(self):
         cleaned = super().clean()

@@ -47,6 +47,9 @@ def _notify(member: Member, template: str, url_name: str = "membership:centre", 
 
 # --- registration ---------------------------------------------------------------------
 
+ALREADY_REGISTERED = "该入会申请已提交，请使用设置的手机号和密码登录。"
+
+
 def member_register(*, draft: JoinDraft, mobile: str, email: str, password: str) -> Member:
     """Turn a completed join draft into an account and a member.
 
@@ -58,7 +61,7 @@ def member_register(*, draft: JoinDraft, mobile: str, email: str, password: str)
         # it waits, then is told the application is in, instead of creating a second account.
         draft = JoinDraft.objects.select_for_update().filter(pk=draft.pk).first()
         if draft is None:
-            raise AlreadyRegistered("该入会申请已提交，请使用设置的手机号和密码登录。")
+            raise AlreadyRegistered(ALREADY_REGISTERED)
         data = draft.data
         membership_type = MembershipType.objects.get(pk=data["membership_type"])
         uploads = {u.field: u for u in draft.uploads.all()}

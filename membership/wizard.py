@@ -12,12 +12,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.ratelimits import form_over_limit
+from accounts import verification
+from accounts.exceptions import VerificationRefused
+from accounts.validators import validate_mobile
+from core.ratelimits import TOO_MANY, form_over_limit, over_limit
 from core.uploads import original_name
 
 from . import services
@@ -98,6 +102,7 @@ def join(request):
 # registered: limited per address so they cannot be used to enumerate members.
 REVEALING_STEPS = {"unit", "person", "contact", "account"}
 REVEALING_RATE = "30/h"
+SMS_RATE = "10/h"  # codes sent from one address (each number: one a minute, accounts.verification)
 
 
 def join_step(request, step: str):
@@ -117,6 +122,8 @@ def join_step(request, step: str):
     staged = {u.field: u.original_name for u in draft.uploads.all()} if draft.pk else {}
     kwargs = {"staged": staged} if getattr(current.form, "upload_fields", ()) else {}
     initial = draft.data.get(f"{current.key}_raw") or draft.data.get(current.key) or {}
+    if request.method == "POST" and current is ACCOUNT and "send_code" in request.POST:
+        return _send_code(request, current, steps, completed, draft)
     if request.method == "POST":
         form = current.form(request.POST, request.FILES, initial=initial, **kwargs)
         if current.key in REVEALING_STEPS and form_over_limit(request, form, group="join", rate=REVEALING_RATE):
@@ -132,6 +139,12 @@ def join_step(request, step: str):
                 draft.save()
                 previous = steps[max(steps.index(current) - 1, 0)]
                 return redirect("membership:join_step", step=previous.key)
+            if valid and current is ACCOUNT:
+                valid = _mobile_proven(form) and not form.add_taken_errors()
+                # Taken by this very draft (a second click, after the first registered): asked
+                # after the account was seen, as both were committed together.
+                if not valid and not JoinDraft.objects.filter(pk=draft.pk).exists():
+                    return _already_registered(request, services.ALREADY_REGISTERED)
             if valid:
                 if current.key == ACCOUNT.key:
                     return _finish(request, draft, form)
@@ -144,6 +157,35 @@ def join_step(request, step: str):
     else:
         form = current.form(initial=initial, **kwargs)
     return render(request, "membership/join_step.html", _context(form, current, steps, completed, draft, kwargs))
+
+
+def _send_code(request, current, steps, completed, draft):
+    """获取验证码: send a code to the mobile typed (the same answer for any number, registered or
+    not); what was typed stays, passwords excepted."""
+    form = AccountForm(initial={k: request.POST.get(k, "") for k in ("mobile", "email")})
+    mobile = request.POST.get("mobile", "").strip()
+    try:
+        validate_mobile(mobile)
+        if over_limit(request, group="join-sms", rate=SMS_RATE):
+            raise VerificationRefused(TOO_MANY)
+        verification.mobile_code_send(mobile=mobile)
+    except ValidationError as exc:
+        notice = ("danger", "；".join(exc.messages))
+    except VerificationRefused as exc:
+        notice = ("warning", str(exc))
+    else:
+        notice = ("success", f"验证码已发送至 {mobile[:3]}****{mobile[-4:]}，10 分钟内有效。")
+    context = _context(form, current, steps, completed, draft, {})
+    return render(request, "membership/join_step.html", {**context, "sms_notice": notice})
+
+
+def _mobile_proven(form) -> bool:
+    try:
+        verification.mobile_code_check(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+    except VerificationRefused as exc:
+        form.add_error("code", str(exc))
+        return False
+    return True
 
 
 def _context(form, current, steps, completed, draft, kwargs) -> dict:
@@ -175,15 +217,19 @@ def _finish(request, draft: JoinDraft, form):
         member = services.member_register(draft=draft, mobile=form.cleaned_data["mobile"],
                                           email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
     except AlreadyRegistered as exc:
-        request.session.pop(SESSION_KEY, None)
-        messages.info(request, str(exc))
-        return redirect("account_login")
+        return _already_registered(request, str(exc))
     request.session.pop(SESSION_KEY, None)
     login(request, member.user, backend="accounts.backends.AuthenticationBackend")
     if member.is_unit:
         return redirect("membership:join_done")
     messages.success(request, "注册成功！请完善开票信息并缴纳会费。")
     return redirect("membership:dues")
+
+
+def _already_registered(request, message: str):
+    request.session.pop(SESSION_KEY, None)
+    messages.info(request, message)
+    return redirect("account_login")
 
 
 def join_done(request):

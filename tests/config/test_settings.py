@@ -115,3 +115,35 @@ def test_the_site_url_setting_names_the_notify_url_it_derives(tmp_path):
     probe = "import django; from django.conf import settings; django.setup(); print(settings.WECHATPAY_NOTIFY_URL)"
     result = _run(["-c", probe], "dev", tmp_path, SITE_URL="http://127.0.0.1:8101")
     assert result.stdout.strip().endswith("http://127.0.0.1:8101/payments/wechat/notify/")
+
+
+def test_gunicorn_as_configured_does_not_name_itself_in_a_server_header():
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen([str(gunicorn), "-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                               "tests.config.hello_wsgi:app"], cwd=root, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
+                    headers, body = response.headers, response.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not come up")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert body == b"ok" and "Date" in headers and "Server" not in headers

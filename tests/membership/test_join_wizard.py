@@ -1,7 +1,11 @@
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.test import TestCase
 from django.urls import reverse
 
+from core import sms
 from membership import wizard
 from membership.models import Contact, DraftUpload, JoinDraft, Member, UnitProfile
 from tests.accounts.factories import UserFactory
@@ -24,6 +28,15 @@ CONTACT = {"name": "陈静", "position": "院长助理", "mobile": "13611112222"
 ACCOUNT = {"mobile": "13611113333", "email": "admin@clinic.cn", "password1": "Ya-2026-portal!", "password2": "Ya-2026-portal!"}
 
 
+def account(client, **changes) -> dict:
+    """The account step's fields with the SMS code the mobile received (获取验证码)."""
+    data = {**ACCOUNT, **changes}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(step("account"), {"mobile": data["mobile"], "email": data["email"], "send_code": "1"})
+    code = re.search(r"验证码为 (\d{6})", next(text for to, text in reversed(sms.outbox) if to == data["mobile"]))[1]
+    return {**data, "code": code}
+
+
 def _licences():
     return {"practising_licence": upload("执业许可证.pdf", pdf_bytes()), "business_licence": upload("营业执照.jpg", jpeg_bytes())}
 
@@ -38,7 +51,7 @@ def test_unit_registration_takes_the_seeds_steps_and_waits_for_review(client, ma
     _through_guide(client, unit_type)
     assert client.post(step("unit"), {**UNIT, **_licences()})["Location"] == step("contact")
     assert client.post(step("contact"), CONTACT)["Location"] == step("account")
-    response = client.post(step("account"), ACCOUNT)
+    response = client.post(step("account"), account(client))
     assert response["Location"] == reverse("membership:join_done")
 
     member = Member.objects.get()
@@ -61,7 +74,7 @@ def test_individual_registration_goes_straight_to_paying(client):
               "employer": "四川大学华西口腔医院", "specialty": "口腔修复", "photo": upload("me.png", png_bytes())}
     r = client.post(step("person"), person)
     assert r["Location"] == step("account")
-    response = client.post(step("account"), ACCOUNT)
+    response = client.post(step("account"), account(client))
     assert response["Location"] == reverse("membership:dues")
     member = Member.objects.get()
     assert member.state == Member.State.APPROVED and member.individual.photo_name == "me.png"
@@ -132,8 +145,19 @@ def test_a_login_or_credit_code_already_registered_is_refused(client):
     assert "该统一社会信用代码已注册会员" in html
     client.post(step("unit"), {**UNIT, **_licences()})
     client.post(step("contact"), CONTACT)
+    # Before the number is proven, nothing says it is taken: the same answers as for a new number.
     html = client.post(step("account"), ACCOUNT).content.decode()
-    assert "该手机号已注册" in html
+    assert "该手机号已注册" not in html
+    html = client.post(step("account"), {**ACCOUNT, "code": "123456"}).content.decode()
+    assert "该手机号已注册" not in html and "请先获取短信验证码" in html
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = client.post(step("account"), {"mobile": "13611113333", "send_code": "1"}).content.decode()
+    assert "验证码已发送至 136****3333" in sent and "已注册" not in sent
+    code = re.search(r"验证码为 (\d{6})", sms.outbox[-1][1])[1]
+    html = client.post(step("account"), {**ACCOUNT, "code": f"{(int(code) + 1) % 10**6:06d}"}).content.decode()
+    assert "短信验证码不正确" in html and "已注册" not in html
+    html = client.post(step("account"), account(client)).content.decode()
+    assert "该手机号已注册" in html  # said to the number's owner only
     assert Member.objects.count() == 1
 
 
@@ -141,9 +165,9 @@ def test_weak_or_mismatched_passwords_are_refused(client):
     _through_guide(client, UnitTypeFactory())
     client.post(step("unit"), {**UNIT, **_licences()})
     client.post(step("contact"), CONTACT)
-    html = client.post(step("account"), {**ACCOUNT, "password2": "something-else"}).content.decode()
+    html = client.post(step("account"), account(client, password2="something-else")).content.decode()
     assert "两次输入的密码不一致" in html
-    html = client.post(step("account"), {**ACCOUNT, "password1": "12345678", "password2": "12345678"}).content.decode()
+    html = client.post(step("account"), {**account(client), "password1": "12345678", "password2": "12345678"}).content.decode()
     assert 'data-field="password1"' in html and "invalid-feedback" in html.split('data-field="password1"')[1].split("data-field=")[0]
     assert not Member.objects.exists()
 
@@ -208,11 +232,12 @@ def test_two_presses_of_the_last_step_register_once_and_the_second_is_told(clien
     client.post(step("unit"), {**UNIT, **_licences()})
     client.post(step("contact"), CONTACT)
     cookie = client.cookies["sessionid"].value
+    proven = account(client)
 
     def press():
         other = Client()
         other.cookies["sessionid"] = cookie
-        response = other.post(step("account"), ACCOUNT)
+        response = other.post(step("account"), proven)
         return response.status_code, response.content.decode()
 
     outcomes = at_once(press, 3)
