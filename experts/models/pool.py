@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts.validators import validate_mobile
@@ -176,17 +176,28 @@ class Expert(ConcurrentTransitionMixin, models.Model):
         self.review_comment = ""
         self.reminded_60_at = self.reminded_30_at = None
 
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.APPLIED, target=State.RETURNED)
-    def return_for_correction(self, *, comment: str, by=None, description=None):
-        self.review_comment = comment
+    def in_running_term(self) -> bool:
+        """A term is running today: this application is for reappointment."""
+        today = timezone.localdate()
+        return self.term_start is not None and self.term_start <= today <= self.term_end
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.APPLIED, target=State.REJECTED)
+    @transition(field=state, source=State.APPLIED, target=RETURN_VALUE(State.RETURNED, State.APPOINTED))
+    def return_for_correction(self, *, comment: str, by=None, description=None):
+        """Returned with comments. A reappointment application returned leaves the running
+        term as it is (004 §14-15: a term ends by itself, or on §15's grounds only)."""
+        self.review_comment = comment
+        return self.State.APPOINTED if self.in_running_term() else self.State.RETURNED
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.APPLIED, target=RETURN_VALUE(State.REJECTED, State.APPOINTED))
     def reject(self, *, reason: str, by=None, description=None):
+        """Refused with a reason. Refusing a reappointment refuses the next term only: the
+        running one continues to its end."""
         self.review_comment = reason
+        return self.State.APPOINTED if self.in_running_term() else self.State.REJECTED
 
     @fsm_log_by
     @fsm_log_description

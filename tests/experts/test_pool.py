@@ -100,6 +100,40 @@ def test_reappointment_is_a_new_application_and_a_new_term_with_the_old_one_kept
     assert list(expert.appointments.order_by("start").values_list("end", flat=True)) == [first_end, expert.term_end]
 
 
+@pytest.mark.parametrize("refusal", ["return", "reject"])
+def test_a_refused_reappointment_leaves_the_running_term_drawable_and_its_letter_valid(refusal):
+    expert = x.trained(x.appointed())
+    first_end = expert.term_end
+    letter = expert.appointments.get()
+    with time_machine.travel(first_end - dt.timedelta(days=20)):
+        pool.expert_resubmit(expert_id=expert.pk, data=x.data(id_number=expert.id_number), by=expert.user)
+        if refusal == "return":
+            pool.expert_return(expert_id=expert.pk, comment="请补充近三年工作经历", by=office())
+        else:
+            pool.expert_reject(expert_id=expert.pk, reason="近三年未参加评价工作", by=office())
+        expert.refresh_from_db()
+        assert expert.state == Expert.State.APPOINTED and expert.term_end == first_end
+        assert expert.review_comment in ("请补充近三年工作经历", "近三年未参加评价工作")
+        today = timezone.localdate()
+        assert selectors.drawable(day=today, programme="capability").filter(pk=expert.pk).exists()
+        found = selectors.letter_lookup(letter.number)
+        assert found.valid and found.status == "有效"
+        logged = StateLog.objects.for_(expert).order_by("-pk").first()
+        assert logged.transition in ("return_for_correction", "reject") and logged.state == "appointed"
+    # The term still ends by itself.
+    with time_machine.travel(first_end + dt.timedelta(days=1)):
+        pool.experts_expire(now=timezone.now())
+    assert Expert.objects.get(pk=expert.pk).state == Expert.State.EXPIRED
+
+
+def test_a_first_application_returned_or_rejected_gives_no_term():
+    returned, rejected = x.applied(), x.applied()
+    pool.expert_return(expert_id=returned.pk, comment="请补充职称证明", by=office())
+    pool.expert_reject(expert_id=rejected.pk, reason="不满足第九条", by=office())
+    assert Expert.objects.get(pk=returned.pk).state == Expert.State.RETURNED
+    assert Expert.objects.get(pk=rejected.pk).state == Expert.State.REJECTED
+
+
 def test_dismissal_needs_one_of_the_five_grounds_and_is_logged():
     expert = x.appointed()
     with pytest.raises(PoolRuleBroken, match="第十五条"):
