@@ -12,6 +12,7 @@ from django.utils import timezone
 from import_export import fields, resources
 
 from core.admin_exports import CheckedExportMixin
+from core.admin_queues import Queue, register_queue
 from core.admin_records import HistoryInline, ReadOnlyInline, RecordAdminMixin
 from core.admin_transitions import AdminTransition, TransitionButtonsMixin, transition_available
 from core.downloads import admin_file_link
@@ -286,6 +287,9 @@ class ConflictAdmin(admin.ModelAdmin):
         created = pool.conflict_declare(by=request.user, expert_id=obj.expert_id,
                                         **{f: form.cleaned_data[f] for f in self.fields if f != "expert"})
         obj.pk = created.pk
+
+# 待办事项: applications (first ones and reappointments) wait for the office's review.
+register_queue(Queue("待审核专家入库申请", EXPERT_PERM, Expert, {"state": Expert.State.APPLIED}))
 
 # The on-site review's and the committees' pages register themselves.
 from . import admin_committees, admin_meetings, admin_visits  # noqa: E402,F401

@@ -418,7 +418,39 @@ class GroupReportAdmin(RecordAdminMixin, admin.ModelAdmin):
         return admin_file_link(obj, "pdf", "下载") if obj.pdf else "—"
 
 
+@admin.register(SecondApproval)
+class SecondApprovalAdmin(admin.ModelAdmin):
+    """双人审批: every request to cancel a drawn visit or seat a reserve out of rank, with both
+    names; approving or refusing is done on the visit's page (its buttons)."""
+
+    list_display = ("visit_link", "kind", "reason", "requested_by", "requested_at", "state_label", "decided_by")
+    list_filter = ("kind", "approved")
+    list_select_related = ("visit__evaluation__member", "requested_by", "decided_by")
+    readonly_fields = ("visit", "kind", "invitation", "replacement", "reason", "requested_by", "requested_at",
+                       "approved", "decided_by", "decided_at", "decision_note")
+    fields = readonly_fields
+
+    @admin.display(description="现场评价")
+    def visit_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:experts_visit_change", args=[obj.visit_id]), obj.visit)
+
+    @admin.display(description="状态")
+    def state_label(self, obj):
+        return obj.state_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # Until the notice goes out the evaluation waits on the office: planning, drawing, invitations.
 register_queue(Queue("待组织现场评价", DRAW_PERM, Evaluation, {"state__in": states_allowing("start_visit")}))
 register_queue(Queue("待发送现场评价通知", DRAW_PERM, Visit, {"state": Visit.State.READY}))
 register_queue(Queue("待决定回避申请", CHALLENGE_PERM, Challenge, {"decision": Challenge.Decision.PENDING}))
+register_queue(Queue("待第二人审批（取消抽取、指定候补）", DRAW_PERM, SecondApproval, {"approved__isnull": True},
+                     urgent=True))

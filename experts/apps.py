@@ -13,7 +13,8 @@ class ExpertsConfig(AppConfig):
             "experts.view_challenge", "experts.decide_challenge", "experts.view_groupreport",
             "experts.view_reportsignature", "experts.view_committee", "experts.view_committeemember",
             "experts.manage_committee", "experts.view_meeting", "experts.add_meeting", "experts.run_meeting", "experts.view_agendaitem",
-            "experts.view_writtendecision", "experts.add_writtendecision",
+            "experts.view_writtendecision", "experts.add_writtendecision", "experts.view_secondapproval",
+            "experts.view_meetingmove",
         ] + [f"experts.{action}_{model}" for model in ("trainingsession", "trainingrecord")
              for action in ("view", "add", "change")],
     }

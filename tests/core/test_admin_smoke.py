@@ -73,6 +73,15 @@ def test_the_admin_index_shows_each_roles_queues_with_counts(client, demo):
     assert 'data-queue="待核实对公转账">1<' in html and "待审核入会申请" not in html
 
 
+def test_the_office_finds_new_expert_applications_in_a_counted_queue(client, demo):
+    from experts.models import Expert
+
+    client.force_login(User.objects.get(mobile="13800000002"))  # 评价办公室
+    html = client.get(reverse("admin:index")).content.decode()
+    waiting = Expert.objects.filter(state="applied").count()
+    assert waiting >= 1 and f'data-queue="待审核专家入库申请">{waiting}<' in html
+
+
 def test_a_record_with_nothing_left_to_edit_offers_no_save_and_logs_read_in_chinese(client, demo):
     from evaluation.models import Evaluation
 
