@@ -127,11 +127,16 @@ class ProgrammeRules(ABC):
     # --- steps the institution sees -----------------------------------------------------
 
     def progress_before_start(self) -> list[tuple[str, str]]:
-        """The steps as shown on the application page, before any evaluation exists."""
-        return self.progress(DRAFT)
+        """The steps as shown on the application page, before any evaluation exists: the
+        first (agreeing to the regulation, which creates the evaluation) is current."""
+        return self._marked(0)
 
     def progress(self, state: str) -> list[tuple[str, str]]:
-        current = next((i for i, step in enumerate(self.steps) if state in step.states), 0)
+        """The steps for an evaluation in ``state`` (a draft has agreed already: it is on the
+        step of filling in and submitting)."""
+        return self._marked(next(i for i, step in enumerate(self.steps) if state in step.states))
+
+    def _marked(self, current: int) -> list[tuple[str, str]]:
         return [(step.label, "current" if i == current else "done" if i < current else "todo")
                 for i, step in enumerate(self.steps)]
 

@@ -67,8 +67,8 @@ CLOCKS = {
 }
 
 STEPS = (
-    Step("同意管理办法", frozenset({DRAFT})),
-    Step("提交申报表", frozenset({SUBMITTED, RETURNED, REJECTED})),
+    Step("同意管理办法", frozenset()),  # before the evaluation exists: agreeing creates it
+    Step("提交申报表", frozenset({DRAFT, SUBMITTED, RETURNED, REJECTED})),
     Step("对照标准上传材料", frozenset({EVIDENCE})),
     Step("专家评审", frozenset({EXPERT_REVIEW, ON_SITE})),
     Step("评价委员会", frozenset({COMMITTEE})),

@@ -63,8 +63,8 @@ CLOCKS = {
 }
 
 STEPS = (
-    Step("同意管理办法", frozenset({DRAFT})),
-    Step("提交资料", frozenset({SUBMITTED, RETURNED, REJECTED})),
+    Step("同意管理办法", frozenset()),  # before the evaluation exists: agreeing creates it
+    Step("提交资料", frozenset({DRAFT, SUBMITTED, RETURNED, REJECTED})),
     Step("缴费", frozenset({AWAITING_PAYMENT})),
     Step("自评问卷", frozenset({SELF_ASSESSMENT})),
     Step("评价", frozenset({UNDER_REVIEW, SUPPLEMENT})),

@@ -229,3 +229,13 @@ def test_quorum_counts_present_eligible_members_by_each_programmes_rule(kind, pr
 ])
 def test_a_decision_needs_more_than_half_of_the_ballots_cast(ballots, decision):
     assert rules_for("capability").committee.decision(ballots) == decision
+
+
+@pytest.mark.parametrize(("kind", "filling_in"), [("credit", "提交资料"), ("capability", "提交申报表")])
+def test_a_draft_has_agreed_already_and_is_on_the_step_of_filling_in(kind, filling_in):
+    rules = rules_for(kind)
+    before = dict(rules.progress_before_start())
+    assert before["同意管理办法"] == "current" and before[filling_in] == "todo"
+    draft = dict(rules.progress("draft"))
+    assert draft["同意管理办法"] == "done" and draft[filling_in] == "current"
+    assert list(draft.values()).count("current") == 1
