@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
@@ -271,7 +272,8 @@ def evidence(request, member, pk):
         evaluation = _own(member, pk, related=())
         return _cached_page(request, evaluation, "evaluation/evidence.html", lambda: {
             "editable": can_proceed(evaluation.submit_evidence), "file_errors": {},
-            **selectors.evidence_progress(evaluation)}, member=member, accept=evidence_validator.accept)
+            **selectors.evidence_progress(evaluation)}, member=member, accept=evidence_validator.accept,
+            max_files=settings.DATA_UPLOAD_MAX_NUMBER_FILES)
     evaluation = _own(member, pk)
     editable = can_proceed(evaluation.submit_evidence)
     file_errors: dict[int, list[str]] = {}
@@ -298,6 +300,7 @@ def evidence(request, member, pk):
         editable = can_proceed(evaluation.submit_evidence)
     return _page(request, evaluation, "evaluation/evidence.html", member=member, editable=editable,
                  file_errors=file_errors, accept=evidence_validator.accept,
+                 max_files=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
                  **selectors.evidence_progress(evaluation))
 
 

@@ -276,6 +276,10 @@ STORAGES = {
 PRIVATE_MEDIA_X_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_X_ACCEL_PREFIX", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# 对照标准上传材料 posts every item's files in one form: the star standard has 64 items, and two
+# or three files an item is common. A page over this is stopped in the browser before sending
+# (data-max-files, static/js/portal.js), and the server's refusal is the site's Chinese 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 400
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Email and SMS --------------------------------------------------------------------

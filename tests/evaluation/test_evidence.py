@@ -113,3 +113,25 @@ def test_the_detail_page_says_where_a_capability_evaluation_stands(client, evalu
     login(client, evaluation.member.user)
     html = client.get(reverse("evaluation:detail", args=[evaluation.pk])).content.decode()
     assert text in html and "专家评审" in html  # the programme's own progress step
+
+
+def test_a_full_page_of_files_saves_and_one_over_the_limit_is_a_chinese_page(evaluation, client, settings):
+    """Two files for each of 64 items (128) is over Django's default of 100: the whole page saves.
+    Over the portal's own limit the browser is told before sending (data-max-files), and the
+    server's refusal is the site's Chinese page, never a bare 400."""
+    first, second, third = _items(evaluation)
+    client.force_login(evaluation.member.user)
+    url = reverse("evaluation:evidence", args=[evaluation.pk])
+    page = client.get(url).content.decode()
+    assert f'data-max-files="{settings.DATA_UPLOAD_MAX_NUMBER_FILES}"' in page and "data-max-files-note" in page
+    files = {f"file_{item.pk}": [upload(f"{item.code}-{n}.pdf", pdf_bytes()) for n in range(43)]
+             for item in (first, second)} | {f"file_{third.pk}": [upload(f"c-{n}.pdf", pdf_bytes()) for n in range(42)]}
+    response = client.post(url, {"action": "save", **files})
+    assert response.status_code == 302
+    assert Evidence.objects.filter(evaluation=evaluation, superseded_at__isnull=True).count() == 128
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 10
+    response = client.post(url, {"action": "save", f"file_{first.pk}": [upload(f"x{n}.pdf", pdf_bytes())
+                                                                         for n in range(11)]})
+    html = response.content.decode()
+    assert response.status_code == 400 and "一次提交的文件过多（最多 10 个）" in html and "<main" in html
+    assert Evidence.objects.filter(evaluation=evaluation).count() == 128
