@@ -34,6 +34,7 @@ class AdminTransition:
     fixed: dict = field(default_factory=dict)  # keyword arguments the button always passes
     style: str = "default"  # default | danger
     form_class: type | None = None  # a form whose cleaned data are the service's keyword arguments
+    warning: Callable[[object], str] | None = None  # what staff should know before confirming ("" for nothing)
 
 
 def transition_available(method_name: str) -> Callable[[object], bool]:
@@ -107,6 +108,7 @@ class TransitionButtonsMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "object": obj, "step": step, "form": form,
             "title": f"{step.label}：{obj}", "change_url": change_url,
+            "warning": step.warning(obj) if step.warning else "",
         }
         status = 422 if form is not None and form.is_bound and form.errors else 200
         return TemplateResponse(request, "admin/transition_confirm.html", context, status=status)

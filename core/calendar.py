@@ -67,6 +67,25 @@ class _Calendar:
         return day.weekday() < 5, not self._confirmed(day.year)
 
 
+def years_to_confirm(today: dt.date, *, ahead: int = 1) -> list[int]:
+    """This year and the next ``ahead`` ones whose working days are only guessed: the package
+    does not cover them and staff have not confirmed their overrides as complete."""
+    calendar = _Calendar()
+    return [year for year in range(today.year, today.year + ahead + 1)
+            if not package_covers(year) and not calendar._confirmed(year)]
+
+
+def provisional_note(*dates: DueDate) -> str:
+    """What to tell staff before they send dates computed on a guessed calendar ("" if none)."""
+    years = sorted({d.date.year for d in dates if d.provisional})
+    if not years:
+        return ""
+    listed = "、".join(f"{y} 年" for y in years)
+    shown = "、".join(f"{d.date:%Y年%m月%d日}" for d in dates if d.provisional)
+    return (f"注意：{shown} 由尚未确认的 {listed}工作日历算出，暂按周一至周五计算，节假日安排公布后可能变化。"
+            "请先在“工作日历调整”中录入该年度的节假日与调休，并在“已确认的年度日历”中确认。")
+
+
 def is_working_day(day: dt.date) -> bool:
     """Whether ``day`` is a working day (an uncovered year falls back to Monday–Friday)."""
     return _Calendar().status(day)[0]

@@ -56,6 +56,8 @@ class VisitPlanForm(forms.Form):
         self.fields["evaluation"].queryset = waiting.select_related("member", "programme")
         earliest = visits.earliest_first_day(timezone.localdate())
         self.fields["first_day"].help_text = f"今天安排，首日最早为 {earliest:%Y年%m月%d日}（专家答复时间 + 提前 7 个工作日通知）。"
+        if visits.earliest_first_day_provisional(timezone.localdate()):
+            self.fields["first_day"].help_text += "该日期涉及尚未确认的年度工作日历，暂按周一至周五计算。"
 
 
 class RolesForm(forms.Form):
@@ -180,7 +182,8 @@ class VisitAdmin(TransitionButtonsMixin, RecordAdminMixin, admin.ModelAdmin):
                         form_class=DrawForm),
         AdminTransition("roles", "指定组长和领队", visits.visit_name_roles, DRAW_PERM,
                         lambda v: v.state in (Visit.State.INVITING, Visit.State.READY), form_class=RolesForm),
-        AdminTransition("notify", "发送现场评价通知", visits.visit_notify, DRAW_PERM, transition_available("notify")),
+        AdminTransition("notify", "发送现场评价通知", visits.visit_notify, DRAW_PERM, transition_available("notify"),
+                        warning=visits.visit_notice_warning),
         AdminTransition("override", "调整专家（须书面理由）", visits.invitation_override, DRAW_PERM,
                         _adjustable, form_class=OverrideForm, style="danger"),
         AdminTransition("request_replacement", "申请指定候补（须另一人批准）", approvals.approval_request, DRAW_PERM,

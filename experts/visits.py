@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from accounts.roles import EVALUATION_OFFICE, notify_role
-from core.calendar import add_working_days
+from core.calendar import add_working_days, provisional_note
 from core.notifications import notification_send
 from core.outbox import job_enqueue
 from core.sealing import seal, unseal
@@ -39,6 +39,11 @@ def earliest_first_day(today: dt.date) -> dt.date:
     """The earliest first visit day the office may set today: time for the drawn experts to
     answer, then the 7 working days' notice."""
     return add_working_days(today, settings.EXPERT_REPLY_WORKING_DAYS + NOTICE_WORKING_DAYS).date
+
+
+def earliest_first_day_provisional(today: dt.date) -> bool:
+    """Whether the earliest first day was counted on a guessed calendar year."""
+    return add_working_days(today, settings.EXPERT_REPLY_WORKING_DAYS + NOTICE_WORKING_DAYS).provisional
 
 
 def notice_possible(first_day: dt.date, today: dt.date) -> bool:
@@ -405,6 +410,14 @@ def visit_notify(*, visit_id: int, by) -> Visit:
             tell_expert(invitation, "visit_notice_expert")
     logger.info("visit %s notified by %s (first notice: %s)", visit.pk, by.pk, first_notice)
     return visit
+
+
+def visit_notice_warning(visit: Visit) -> str:
+    """What the office should know before sending the notice today: dates it fixes (the
+    challenge deadline, the 7 working days' notice) that rest on a calendar year not confirmed."""
+    today = timezone.localdate()
+    return provisional_note(add_working_days(today, Challenge.CHALLENGE_DAYS),
+                            add_working_days(today, NOTICE_WORKING_DAYS))
 
 
 def _latest_notice_day(first_day: dt.date) -> dt.date:

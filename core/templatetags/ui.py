@@ -49,6 +49,19 @@ def get_item(mapping, key):
 
 
 @register.simple_tag(takes_context=True)
+def calendar_years_to_confirm(context) -> list[int]:
+    """Years whose working days are still guessed, for the staff who confirm the calendar."""
+    from django.utils import timezone
+
+    from core.calendar import years_to_confirm
+
+    request = context.get("request")
+    if request is None or not request.user.has_perm("core.add_confirmedcalendaryear"):
+        return []
+    return years_to_confirm(timezone.localdate())
+
+
+@register.simple_tag(takes_context=True)
 def admin_queues(context):
     """The admin index's work queues for the signed-in staff member (core.admin_queues)."""
     from core.admin_queues import queues_for

@@ -106,6 +106,29 @@ def test_a_staff_override_needs_a_written_reason_and_is_logged():
 
 # --- the notice ---------------------------------------------------------------------------------------
 
+def test_staff_see_dates_counted_on_an_unconfirmed_calendar_year_before_sending_the_notice(client):
+    from core.calendar import package_covers
+    from core.models import ConfirmedCalendarYear
+
+    unknown = next(y for y in range(timezone.localdate().year, 2100) if not package_covers(y))
+    with time_machine.travel(dt.datetime(unknown - 1, 12, 28, 10, tzinfo=TZ()), tick=False):
+        staff = office()
+        v.trained_pool()
+        visit = v.confirmed(by=staff)
+        group = v.seated(visit)
+        visits.visit_name_roles(visit_id=visit.pk, head_id=group[0].pk, leader_id=group[1].pk, by=staff)
+        client.force_login(staff)
+        index = client.get(reverse("admin:index")).content.decode()
+        assert f"工作日历待确认：{unknown} 年" in index
+        confirm = reverse("admin:experts_visit_transition", args=[visit.pk, "notify"])
+        page = client.get(confirm).content.decode()
+        assert 'data-testid="transition-warning"' in page and f"尚未确认的 {unknown} 年工作日历" in page
+        assert "暂按周一至周五计算" in page
+        ConfirmedCalendarYear.objects.create(year=unknown, note=f"国办发明电〔{unknown - 1}〕1号")
+        assert 'data-testid="transition-warning"' not in client.get(confirm).content.decode()
+        assert "工作日历待确认" not in client.get(reverse("admin:index")).content.decode()
+
+
 def test_a_notice_later_than_7_working_days_before_the_visit_is_refused_across_a_holiday():
     # National Day 2025: 1-8 October off, 28 September (Sunday) and 11 October (Saturday) worked.
     with time_machine.travel(dt.datetime(2025, 9, 12, 10, tzinfo=TZ()), tick=False):
