@@ -1,11 +1,13 @@
 """The two membership journeys, end to end in headless Chromium."""
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
+from core import sms
 from membership.models import Member
 from payments.models import Invoice
 from tests.accounts.factories import UserFactory
@@ -64,8 +66,8 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     submit(browser, "下一步")
     fill(browser, {"name": "何敏", "position": "行政主管", "mobile": "13722223333", "email": "hemin@sz-clinic.cn"})
     submit(browser, "下一步")
-    fill(browser, {"mobile": "13722224444", "email": "admin@sz-clinic.cn",
-                   "password1": "Sz-Clinic-2026!", "password2": "Sz-Clinic-2026!"})
+    _prove_mobile(browser, "13722224444")
+    fill(browser, {"email": "admin@sz-clinic.cn", "password1": "Sz-Clinic-2026!", "password2": "Sz-Clinic-2026!"})
     submit(browser, "提交注册")
     wait_text(browser, "main", "入会注册成功")
     click(browser, browser.find_element(By.LINK_TEXT, "前往会员中心"))
@@ -99,6 +101,15 @@ def test_unit_registration_approval_wechat_payment_and_certificate(browser, live
     assert issued == Invoice.State.ISSUED
 
 
+def _prove_mobile(browser, mobile):
+    """获取验证码, then type the code the phone received."""
+    fill(browser, {"mobile": mobile})
+    submit(browser, "获取验证码")
+    wait_text(browser, "[data-testid=sms-notice]", "验证码已发送")
+    code = re.search(r"验证码为 (\d{6})", next(text for to, text in reversed(sms.outbox) if to == mobile))[1]
+    fill(browser, {"code": code})
+
+
 def test_individual_registration_bank_transfer_and_finance_verification(browser, live_server):
     IndividualTypeFactory(name="个人会员")
     finance = _staff("财务", "13800009002")
@@ -111,8 +122,8 @@ def test_individual_registration_bank_transfer_and_finance_verification(browser,
                    "employer": "浙江大学医学院附属口腔医院", "specialty": "牙体牙髓"})
     browser.find_element(By.NAME, "photo").send_keys(temp_file("照片.png", png_bytes()))
     submit(browser, "下一步")
-    fill(browser, {"mobile": "13755556666", "email": "qianjia@example.cn",
-                   "password1": "Qian-Jia-2026!", "password2": "Qian-Jia-2026!"})
+    _prove_mobile(browser, "13755556666")
+    fill(browser, {"email": "qianjia@example.cn", "password1": "Qian-Jia-2026!", "password2": "Qian-Jia-2026!"})
     submit(browser, "提交注册")
 
     # Straight to payment: invoice information first, the title fixed to her name.
