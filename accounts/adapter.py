@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .roles import user_roles
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +9,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_login_redirect_url(self, request):
+        """Where a person starts their work: staff in the admin, experts, evaluators and
+        committee members in the workbench, members in the member centre (a ``next`` address,
+        when there is one, is followed before this is asked)."""
+        held = user_roles(request)
+        if "staff" in held:
+            return reverse("admin:index")
+        if "evaluator" in held or request.user.committee_seats.filter(until__isnull=True).exists():
+            return reverse("experts:workbench")
+        if "member" in held:
+            return reverse("membership:centre")
+        return super().get_login_redirect_url(request)

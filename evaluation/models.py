@@ -510,8 +510,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
 
     def payment_context(self) -> PaymentContext:
         return PaymentContext(title=f"{self.programme.name} · 缴纳评价费", steps=self.progress(),
-                              next_step="缴费成功后即可填写自评问卷（财务核实对公转账后同样自动进入下一步）。",
-                              invoice_button="下一步")
+                              next_step="缴费成功后即可填写自评问卷（财务核实对公转账后同样自动进入下一步）。")
 
     def on_paid(self, *, order, by) -> None:
         from .services import evaluation_fee_paid

@@ -178,6 +178,7 @@ def _scoring_context(request, assignment, sheet, errors) -> dict:
         "confirming": editable and request.GET.get("confirm") == "1" and not errors,
         "comment": request.POST.get("comment", "") if errors else assignment.comment,
         "scored": sum(1 for row in sheet if row["score"] is not None), "draft_total": _draft_total(sheet),
+        "unscored": [row for row in sheet if row["score"] is None],
         "visit": _visit_of(request.user, evaluation),
     }
 

@@ -285,6 +285,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # --- Email and SMS --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if not env.str("EMAIL_URL", default=""):
+    # Without a mail server: each email kept whole under var/emails/, one line in the log.
+    EMAIL_BACKEND = "core.mail.KeptEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="中国非公立医疗机构协会 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.LoggingSmsBackend")
@@ -355,7 +358,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refusal (403, 404, 400) is one line: its traceback says nothing an operator needs, and a
+    # crawl would fill the log with them. Server errors keep theirs.
+    "filters": {"refusals_in_one_line": {"()": "core.log_filters.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -208,3 +208,24 @@ def test_behind_the_proxy_the_per_address_limit_keys_on_the_client_not_the_proxy
     other = client.post(LOGIN_URL, {"login": "13912345678", "password": PASSWORD},
                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert other.status_code == 302 and SESSION_KEY in client.session
+
+
+@pytest.mark.parametrize("who", ["staff", "expert", "member", "nobody"])
+def test_each_person_lands_where_their_work_is_after_signing_in(client, who):
+    from tests.experts.helpers import appointed
+    from tests.membership.factories import UnitMemberFactory
+
+    if who == "staff":
+        user, landing = UserFactory(mobile="13912340001", is_staff=True), "/admin/"
+    elif who == "expert":
+        user, landing = appointed().user, reverse("experts:workbench")
+    elif who == "member":
+        user, landing = UnitMemberFactory(state="active").user, reverse("membership:centre")
+    else:
+        user, landing = UserFactory(mobile="13912340002"), reverse("portal:home")
+    response = _login(client, user.mobile)
+    assert response.status_code == 302 and response["Location"] == landing
+    # An address to go back to still wins.
+    client.logout()
+    response = client.post(LOGIN_URL + "?next=/evaluation/registry/", {"login": user.mobile, "password": PASSWORD})
+    assert response["Location"] == "/evaluation/registry/"

@@ -52,3 +52,62 @@ def test_the_demo_pool_is_realistic(demo):
 
     assert len(set(drawable(day=today + dt.timedelta(days=6)).values_list("pk", flat=True))) == len(now_drawable) - 1
     assert Conflict.objects.count() >= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_is_ready_when_seeding_ends_with_nothing_left_queued():
+    """make run starts the worker after seeding: the work the demo queued (certificates,
+    receipts, notices, emails) is done by the seeding itself, whatever the worker setting."""
+    from celery import current_app
+
+    from core.models import OutboxJob
+    from experts.models import Meeting
+    from membership.models import MembershipTerm as Term
+
+    eager, current_app.conf.task_always_eager = current_app.conf.task_always_eager, False
+    try:
+        call_command("seed_demo")  # commits, as make run does: what it queued runs then
+    finally:
+        current_app.conf.task_always_eager = eager
+    assert OutboxJob.objects.exists() and not OutboxJob.objects.filter(state=OutboxJob.State.PENDING).exists()
+    assert Term.objects.exists() and not Term.objects.filter(certificate="").exists()
+    assert Meeting.objects.exclude(minutes_pdf="").exists()
+
+
+def test_emails_without_a_mail_server_are_kept_as_files_and_logged_in_one_line(settings, tmp_path, caplog):
+    from django.core.mail import EmailMessage
+
+    settings.EMAIL_BACKEND = "core.mail.KeptEmailBackend"
+    settings.VAR_DIR = tmp_path
+    message = EmailMessage("会员证书", "附件为会员证书。", to=["member@example.cn"])
+    message.attach("证书.pdf", b"%PDF-1.4 " + b"x" * 50_000, "application/pdf")
+    with caplog.at_level("INFO", logger="core.mail"):
+        message.send()
+    kept = list((tmp_path / "emails").iterdir())
+    assert len(kept) == 1 and "会员证书" in kept[0].read_text(errors="ignore")
+    lines = [r.getMessage() for r in caplog.records if r.name == "core.mail"]
+    assert len(lines) == 1 and "member@example.cn: 会员证书 + 1 attachment(s)" in lines[0]
+    assert len(lines[0]) < 300
+
+
+def test_a_refused_request_is_logged_in_one_line_and_a_server_error_keeps_its_traceback():
+    import logging
+    import sys
+
+    from django.conf import settings as django_settings
+
+    from core.log_filters import RefusalsInOneLine
+
+    assert "refusals_in_one_line" in django_settings.LOGGING["handlers"]["console"]["filters"]
+    try:
+        raise PermissionError("no")
+    except PermissionError:
+        info = sys.exc_info()
+    refused = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden", (), info)
+    refused.status_code = 403
+    failed = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Server Error", (), info)
+    failed.status_code = 500
+    RefusalsInOneLine().filter(refused)
+    RefusalsInOneLine().filter(failed)
+    assert "Traceback" not in logging.Formatter().format(refused)
+    assert "Traceback" in logging.Formatter().format(failed)

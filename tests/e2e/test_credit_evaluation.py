@@ -68,7 +68,7 @@ def test_credit_evaluation_from_agreement_to_certificate(browser, live_server):
     login(browser, base, member.user.mobile)
     browser.get(f"{base}/evaluation/{evaluation.pk}/")
     click(browser, browser.find_element(By.LINK_TEXT, "去评价"))
-    submit(browser, "下一步")
+    submit(browser, "提交")  # the invoice information, as for dues (000: 完善开票信息后，点击【提交】)
     click(browser, browser.find_element(By.LINK_TEXT, "微信扫码支付"))
     submit(browser, "模拟扫码付款（沙箱）")
     wait_text(browser, "[data-testid=evaluation-state]", "自评中", timeout=30)

@@ -135,3 +135,11 @@ def test_a_full_page_of_files_saves_and_one_over_the_limit_is_a_chinese_page(eva
     html = response.content.decode()
     assert response.status_code == 400 and "一次提交的文件过多（最多 10 个）" in html and "<main" in html
     assert Evidence.objects.filter(evaluation=evaluation).count() == 128
+
+
+def test_the_submit_refusal_is_said_once_and_not_again_on_the_next_visit(evaluation, client):
+    client.force_login(evaluation.member.user)
+    url = reverse("evaluation:evidence", args=[evaluation.pk])
+    refused = client.post(url, {"action": "submit"}).content.decode()
+    assert refused.count("须上传佐证的条目没有材料") == 1
+    assert client.get(url).content.decode().count("须上传佐证的条目没有材料") == 0

@@ -127,6 +127,30 @@ def test_the_evaluator_scores_on_the_workbench_within_the_points(client):
     assert assignment.total == 80
 
 
+def test_submitting_with_items_unscored_says_how_many_and_offers_no_confirmation(client):
+    evaluation = h.under_review()
+    person = h.evaluator()
+    assignment = assignment_create(evaluation=evaluation, evaluator=person, by=h.office())
+    login(client, person.user)
+    questions = list(items_of(evaluation.programme))
+    url = reverse("experts:assignment", args=[assignment.pk])
+    data = {f"score{q.pk}": "8" for q in questions[1:]} | {"comment": "", "action": "submit"}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "还有 1 项未评分，不能提交" in page and questions[0].code in page
+    assert 'value="confirm"' not in page and "确认提交评分？" not in page
+
+
+def test_a_task_whose_evaluation_waits_for_more_material_is_not_listed_as_to_score(client):
+    evaluation = h.under_review()
+    person = h.evaluator()
+    assignment_create(evaluation=evaluation, evaluator=person, by=h.office())
+    login(client, person.user)
+    assert "去评分" in client.get(reverse("experts:workbench")).content.decode()
+    Evaluation.objects.filter(pk=evaluation.pk).update(state="supplement")
+    page = client.get(reverse("experts:workbench")).content.decode()
+    assert 'data-testid="scoring-paused"' in page and "去评分" not in page and "待评分" not in page
+
+
 def test_the_workbench_lists_open_tasks_first_with_their_clock_and_finished_apart(client):
     person = h.evaluator()
     done_evaluation, open_evaluation = h.under_review(), h.under_review()
@@ -234,3 +258,13 @@ def test_one_certificate_check_answers_evaluation_certificates_too(client):
     assert "有效" in result
     missing = client.get(reverse("membership:certificate_check"), {"no": "XY000"}).content.decode()
     assert "未查到证书编号为“XY000”的证书" in missing
+
+
+def test_the_done_page_reloaded_after_the_result_is_out_no_longer_asks_to_wait(client):
+    evaluation = h.under_review()
+    login(client, evaluation.member.user)
+    url = reverse("evaluation:questionnaire_done", args=[evaluation.pk])
+    assert "请耐心等待评价结果" in client.get(url).content.decode()
+    result = h.initial_result(evaluation)
+    page = client.get(url).content.decode()
+    assert "请耐心等待评价结果" not in page and "评价结果已出具" in page and result.get_state_display() in page
