@@ -181,9 +181,12 @@ def application_form(request, member, pk, key=None):
     moves; 添加一行 adds a row to the roster or the equipment list. After submission, or for
     anyone looking back, the whole form reads as submitted."""
     evaluation = _own(member, pk)
-    online = evaluation.online_form
-    if online is None:
+    if not evaluation.rules.application_form:
         raise Http404
+    online = evaluation.online_form
+    if online is None:  # a case recorded without the online form (before it existed): say so
+        return _page(request, evaluation, "evaluation/application_form_view.html", member=member, online_form=None,
+                     sections=[])
     if not evaluation.documents_open:
         return _page(request, evaluation, "evaluation/application_form_view.html", member=member, online_form=online,
                      sections=online.filled().display())

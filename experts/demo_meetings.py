@@ -14,7 +14,8 @@ from core.pdf import render_pdf
 from evaluation import demo_supervision
 from evaluation import services as evaluation_services
 from evaluation.certificates import certificates_generate
-from evaluation.models import Evaluation, Programme
+from evaluation.demo_capability import complete_answers
+from evaluation.models import ApplicationForm, Evaluation, Programme
 from evaluation.services.notice import notice_end
 from membership import demo as membership_demo
 
@@ -91,9 +92,13 @@ def _star_case(n: int, stars: str, grade: str, score: Decimal, city: str) -> Eva
         Evaluation.objects.filter(pk=credit.pk).update(state=Evaluation.State.PUBLISHED,
                                                        certificate_no=f"XY{now:%Y}{credit.pk:06d}")
         case = Evaluation(programme=Programme.objects.get(kind="capability"), member=member, agreed_at=now,
-                          score=score)
+                          submitted_at=now, score=score)
         case.report.save(f"report-{member.pk}.pdf", ContentFile(pdf), save=False)
         case.save()
+        # Its 申报表 as submitted, like every star application's (the page reads it back).
+        form = ApplicationForm(evaluation=case, changed_at=now)
+        form.data = complete_answers(form.years, name="周院长", mobile=mobile)
+        form.save()
         Evaluation.objects.filter(pk=case.pk).update(state=Evaluation.State.COMMITTEE)
     certificates_generate(evaluation_id=credit.pk)
     return Evaluation.objects.get(pk=case.pk)

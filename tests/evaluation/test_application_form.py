@@ -387,3 +387,27 @@ def test_after_submission_the_form_reads_as_submitted_and_the_office_sees_it_in_
     assert evaluation.application_form.data["staff"]["staff_total"] == "86"  # unchanged
     page = admin_client.get(reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])).content.decode()
     assert "展开申报表全文" in page and "王医生" in page and "下载申报表 PDF" in page
+
+
+def test_a_star_case_recorded_without_the_online_form_says_so_instead_of_404(client):
+    member = UnitMemberFactory(state="active")
+    created = Evaluation.objects.create(programme=Programme.objects.get(kind="capability"), member=member,
+                                        agreed_at=timezone.now())
+    Evaluation.objects.filter(pk=created.pk).update(state=Evaluation.State.COMMITTEE)
+    login(client, member.user)
+    response = client.get(reverse("evaluation:form", args=[created.pk]))
+    assert response.status_code == 200 and 'data-testid="no-online-form"' in response.content.decode()
+    credit = h.started()
+    login(client, credit.member.user)
+    assert client.get(reverse("evaluation:form", args=[credit.pk])).status_code == 404  # no such form in credit
+
+
+# Last in the module: the demo data, once loaded, stays for the tests after it.
+def test_every_published_star_institution_of_the_demo_reads_its_form(client, demo):
+    published = Evaluation.objects.filter(programme__kind="capability", state="published").select_related("member")
+    assert published.count() >= 3
+    for evaluation in published:
+        client.force_login(evaluation.member.user)
+        response = client.get(reverse("evaluation:form", args=[evaluation.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200 and "以下为提交的内容" in page and evaluation.member.name in page
