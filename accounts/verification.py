@@ -6,14 +6,20 @@ import datetime as dt
 import logging
 import secrets
 
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.ratelimits import TOO_MANY, over_limit
 from core.sealing import keyed_digest
 from core.sms import SmsError, send_sms
 
 from .exceptions import VerificationRefused
 from .models import MobileCode
+from .validators import validate_mobile
 
 logger = logging.getLogger(__name__)
 PURPOSE = "mobile-code"
@@ -74,3 +80,55 @@ def mobile_code_check(*, mobile: str, code: str) -> None:
             row.save(update_fields=["verified_at"])
     if refusal:
         raise VerificationRefused(refusal)
+
+
+# --- on a form that creates an account ------------------------------------------------------
+
+CODE_HELP = "发送到上面手机号的 6 位数字，10 分钟内有效。"
+SMS_RATE = "10/h"  # codes sent from one address (each number: one a minute)
+
+
+def code_field() -> forms.CharField:
+    return forms.CharField(label="短信验证码", max_length=6, help_text=CODE_HELP)
+
+
+def send_code_notice(request, mobile: str) -> tuple[str, str]:
+    """获取验证码 pressed on a form: send the code and say so, as (alert tone, text); the same
+    answer for any number, registered or not."""
+    mobile = (mobile or "").strip()
+    try:
+        validate_mobile(mobile)
+        if over_limit(request, group="sms-code", rate=SMS_RATE):
+            raise VerificationRefused(TOO_MANY)
+        mobile_code_send(mobile=mobile)
+    except ValidationError as exc:
+        return "danger", "；".join(exc.messages)
+    except VerificationRefused as exc:
+        return "warning", str(exc)
+    return "success", f"验证码已发送至 {mobile[:3]}****{mobile[-4:]}，10 分钟内有效。"
+
+
+def form_mobile_proven(form) -> bool:
+    """A valid form's mobile is proven by its code (else the reason is put by the code field)."""
+    try:
+        mobile_code_check(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
+    except VerificationRefused as exc:
+        form.add_error("code", str(exc))
+        return False
+    return True
+
+
+def add_taken_errors(form) -> bool:
+    """Once the mobile is proven: whether its mobile or email already has an account (said
+    next to the field). Never asked before the proof: it would tell anyone which numbers are
+    registered. True when either is taken."""
+    users = get_user_model().objects
+    taken = False
+    if users.filter(mobile=form.cleaned_data["mobile"]).exists():
+        form.add_error("mobile", "该手机号已注册，请直接登录（或使用其他手机号）。")
+        taken = True
+    email = (form.cleaned_data.get("email") or "").strip().lower()
+    if email and users.annotate(e=Lower("email")).filter(e=email).exists():
+        form.add_error("email", "该邮箱已注册，请直接登录或使用其他邮箱。")
+        taken = True
+    return taken

@@ -24,8 +24,8 @@ class CoreConfig(AppConfig):
     }
 
     def ready(self):
-        # notifications registers its redelivery scanner on import.
-        from . import deadlines, fragments, notifications, outbox  # noqa: F401
+        # notifications, outbox and staging register their scanners on import.
+        from . import deadlines, fragments, notifications, outbox, staging  # noqa: F401
         from .context_processors import unread_key_of, unread_of
         from .downloads import register_downloadable
         from .models import Message

@@ -148,3 +148,22 @@ class OutboxJob(models.Model):
 
     def __str__(self):
         return f"{self.task}{self.args}（{self.get_state_display()}）"
+
+
+class StagedUpload(models.Model):
+    """A file chosen on a form that was refused for another field, kept (for a day) so the
+    person need not choose it again; the form's session holds the token (core.staging)."""
+
+    token = models.UUIDField(db_index=True)
+    field = models.CharField(max_length=50)
+    file = models.FileField(upload_to=RandomUploadPath("staged"))
+    original_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "暂存的上传文件"
+        verbose_name_plural = "暂存的上传文件"
+        constraints = [models.UniqueConstraint(fields=["token", "field"], name="core_staged_once_per_field")]
+
+    def __str__(self):
+        return self.original_name

@@ -23,6 +23,7 @@ from evaluation.selectors import assignable_evaluations
 from . import pool, selectors
 from .exceptions import AssignmentRefused, ExpertsError
 from .models import Appointment, Conflict, Evaluator, Expert, Specialty, TrainingRecord, TrainingSession
+from .qualifications import qualification_problems
 from .services import assignment_create, evaluator_recheck_conflicts
 
 EXPERT_PERM = "experts.change_expert"
@@ -176,7 +177,9 @@ class ExpertAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
                     "drawable_today")
     list_filter = ("specialty", "title", "province", "state", TrainedFilter, AgeFilter, DrawableFilter)
     search_fields = ("name", "mobile", "employer_name", "id_number")
-    readonly_fields = [f.name for f in Expert._meta.fields if f.name != "id"] + ["consent_link"]
+    # The letter is offered by its checked download link only (its storage path is no address).
+    readonly_fields = [f.name for f in Expert._meta.fields if f.name not in ("id", "consent_letter")] + [
+        "consent_link", "age_today", "qualification_verdict"]
     exclude = ("consent_letter",)
     inlines = [AppointmentInline, TrainingInline, ConflictInline, HistoryInline]
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, ExpertsError)
@@ -201,6 +204,19 @@ class ExpertAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, 
     @admin.display(description="年龄")
     def age(self, obj):
         return obj.age_on(timezone.localdate())
+
+    @admin.display(description="年龄（今日）")
+    def age_today(self, obj):
+        return f"{obj.age_on(timezone.localdate())} 岁" if obj.birth_date else "—"
+
+    @admin.display(description="第九条资格审查")
+    def qualification_verdict(self, obj):
+        """What the application form computed as the applicant typed, computed again today."""
+        problems = qualification_problems(
+            birth_date=obj.birth_date, title=obj.title, title_since=obj.title_since,
+            specialty_years=obj.specialty_years or 0, management_years=obj.management_years or 0,
+            today=timezone.localdate())
+        return "；".join(problems) if problems else "符合第九条（年龄、专业年限与职称或管理年限）"
 
     @admin.display(description="所在单位同意函")
     def consent_link(self, obj):

@@ -2,9 +2,11 @@
 import datetime as dt
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.utils import timezone
 
+from accounts import verification
+from core.forms import StagedUploadsMixin
 from core.identifiers import birth_date_of, validate_id_number
 
 from .models import Conflict, Expert
@@ -15,9 +17,13 @@ APPLICATION_FIELDS = ("name", "gender", "id_number", "mobile", "email", "employe
                       "education", "cv", "consent_letter")
 
 
-class ExpertApplicationForm(forms.ModelForm):
+class ExpertApplicationForm(StagedUploadsMixin, forms.ModelForm):
     """The application to the pool. 004 §9 is checked here (each unmet condition at its field)
-    and again by the service; a visitor also chooses a password for the new account."""
+    and again by the service; a visitor also proves their mobile by an SMS code and chooses a
+    password for the new account. A consent letter chosen on a refused submission is kept
+    (core.staging, ``staged``)."""
+
+    upload_fields = ("consent_letter",)
 
     password1 = forms.CharField(label="设置登录密码", widget=forms.PasswordInput, required=False)
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, required=False)
@@ -42,22 +48,17 @@ class ExpertApplicationForm(forms.ModelForm):
             for name in ("mobile", "email"):
                 self.fields[name].disabled = True
                 self.fields[name].initial = getattr(user, name)
+        else:  # a new account: the mobile is proven by its code
+            self.fields["code"] = verification.code_field()
+            self.order_fields([*list(self.fields)[:list(self.fields).index("mobile") + 1], "code"])
         if self.instance.pk:
             self.fields["id_number"].disabled = True
-            self.fields["consent_letter"].required = False
 
     def clean_id_number(self):
         # The model's validator only runs after clean(); the birth date is needed before it.
         value = self.cleaned_data["id_number"].strip().upper()
         validate_id_number(value)
         return value
-
-    def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"]
-        anonymous = self.user is None or not self.user.is_authenticated
-        if anonymous and get_user_model().objects.filter(mobile=mobile).exists():
-            raise forms.ValidationError("该手机号已注册，请先登录后再申请。")
-        return mobile
 
     def clean(self):
         data = super().clean()
@@ -83,7 +84,7 @@ class ExpertApplicationForm(forms.ModelForm):
 
     def profile_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items()
-                if k not in ("consent_letter", "password1", "password2")}
+                if k not in ("consent_letter", "password1", "password2", "code")}
 
 
 class ConflictForm(forms.ModelForm):

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.db.models.functions import Lower
 
+from accounts import verification
 from accounts.validators import validate_mobile
+from core.forms import StagedUploadsMixin
 from core.identifiers import validate_credit_code, validate_id_number
 
 from .models import (
@@ -27,38 +28,6 @@ class CategoryForm(forms.Form):
 class GuideForm(forms.Form):
     agree = forms.BooleanField(label="我已阅读《会员服务指南》，同意遵守协会章程并履行会员义务",
                                error_messages={"required": "请阅读会员服务指南并勾选同意。"})
-
-
-class StagedUploadsMixin:
-    """File fields that accept a new upload or keep the one already uploaded in this draft.
-
-    ``staged`` maps field name -> original file name of what is already kept. A field is
-    required only when nothing is kept for it.
-    """
-
-    upload_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, staged: dict[str, str] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.upload_fields:
-            self.fields[name].required = False
-            self.fields[name].marked_required = True  # shown with "*": one file is needed
-        self.show_staged(staged or {})
-
-    def show_staged(self, staged: dict[str, str]) -> None:
-        self.staged = staged
-        for name in self.upload_fields:
-            if name in staged:
-                text = f"已上传：{staged[name]}（如需更换，请重新选择文件）"
-                # A bound field copies its help text when first used (e.g. by validation).
-                self.fields[name].help_text = self[name].help_text = text
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.upload_fields:
-            if not cleaned.get(name) and name not in self.staged and name not in self.errors:
-                self.add_error(name, f"请上传{self.fields[name].label}。")
-        return cleaned
 
 
 class UnitForm(StagedUploadsMixin, forms.Form):
@@ -127,7 +96,7 @@ class PersonForm(StagedUploadsMixin, forms.Form):
 class AccountForm(forms.Form):
     mobile = forms.CharField(label="登录手机号", max_length=11, validators=[validate_mobile],
                              help_text="用于登录和接收通知。填写后点击“获取验证码”。")
-    code = forms.CharField(label="短信验证码", max_length=6, help_text="发送到上面手机号的 6 位数字，10 分钟内有效。")
+    code = verification.code_field()
     email = forms.EmailField(label="电子邮箱", help_text="也可用于登录，找回密码时使用。")
     password1 = forms.CharField(label="密码", widget=forms.PasswordInput(render_value=False),
                                 help_text=password_validation.password_validators_help_text_html())
@@ -135,17 +104,6 @@ class AccountForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def add_taken_errors(self) -> bool:
-        """Once the mobile is proven by its code: whether the mobile or the email already has an
-        account (said next to the field). Never asked before the proof: it would tell anyone
-        which numbers are registered."""
-        users = get_user_model().objects
-        if users.filter(mobile=self.cleaned_data["mobile"]).exists():
-            self.add_error("mobile", "该手机号已注册，请直接登录或使用其他手机号。")
-        if users.annotate(e=Lower("email")).filter(e=self.cleaned_data["email"]).exists():
-            self.add_error("email", "该邮箱已注册，请直接登录或使用其他邮箱。")
-        return bool(self.errors)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import verification
-from accounts.exceptions import VerificationRefused
-from accounts.validators import validate_mobile
-from core.ratelimits import TOO_MANY, form_over_limit, over_limit
+from core.ratelimits import form_over_limit
 from core.uploads import original_name
 
 from . import services
@@ -102,7 +99,6 @@ def join(request):
 # registered: limited per address so they cannot be used to enumerate members.
 REVEALING_STEPS = {"unit", "person", "contact", "account"}
 REVEALING_RATE = "30/h"
-SMS_RATE = "10/h"  # codes sent from one address (each number: one a minute, accounts.verification)
 
 
 def join_step(request, step: str):
@@ -140,7 +136,7 @@ def join_step(request, step: str):
                 previous = steps[max(steps.index(current) - 1, 0)]
                 return redirect("membership:join_step", step=previous.key)
             if valid and current is ACCOUNT:
-                valid = _mobile_proven(form) and not form.add_taken_errors()
+                valid = verification.form_mobile_proven(form) and not verification.add_taken_errors(form)
                 # Taken by this very draft (a second click, after the first registered): asked
                 # after the account was seen, as both were committed together.
                 if not valid and not JoinDraft.objects.filter(pk=draft.pk).exists():
@@ -160,32 +156,11 @@ def join_step(request, step: str):
 
 
 def _send_code(request, current, steps, completed, draft):
-    """获取验证码: send a code to the mobile typed (the same answer for any number, registered or
-    not); what was typed stays, passwords excepted."""
+    """获取验证码: send a code to the mobile typed; what was typed stays, passwords excepted."""
     form = AccountForm(initial={k: request.POST.get(k, "") for k in ("mobile", "email")})
-    mobile = request.POST.get("mobile", "").strip()
-    try:
-        validate_mobile(mobile)
-        if over_limit(request, group="join-sms", rate=SMS_RATE):
-            raise VerificationRefused(TOO_MANY)
-        verification.mobile_code_send(mobile=mobile)
-    except ValidationError as exc:
-        notice = ("danger", "；".join(exc.messages))
-    except VerificationRefused as exc:
-        notice = ("warning", str(exc))
-    else:
-        notice = ("success", f"验证码已发送至 {mobile[:3]}****{mobile[-4:]}，10 分钟内有效。")
     context = _context(form, current, steps, completed, draft, {})
-    return render(request, "membership/join_step.html", {**context, "sms_notice": notice})
-
-
-def _mobile_proven(form) -> bool:
-    try:
-        verification.mobile_code_check(mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"])
-    except VerificationRefused as exc:
-        form.add_error("code", str(exc))
-        return False
-    return True
+    return render(request, "membership/join_step.html", {
+        **context, "sms_notice": verification.send_code_notice(request, request.POST.get("mobile", ""))})
 
 
 def _context(form, current, steps, completed, draft, kwargs) -> dict:

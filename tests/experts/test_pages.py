@@ -1,12 +1,16 @@
 """Applying to the pool online, the office's decision in the admin, and the workbench."""
 import datetime as dt
+import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from core import sms
+from core.models import StagedUpload
 from experts import views
 from experts.models import Expert
 from tests.accounts.factories import UserFactory
@@ -31,8 +35,15 @@ def _form(**overrides):
     return values
 
 
+def _code(client, mobile="13655550001") -> str:
+    """获取验证码 on the application page, and the code the phone received."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("experts:apply"), {"mobile": mobile, "send_code": "1"})
+    return re.search(r"验证码为 (\d{6})", next(text for to, text in reversed(sms.outbox) if to == mobile))[1]
+
+
 def test_a_visitor_applies_gets_an_account_and_follows_the_status_in_the_workbench(client):
-    response = client.post(reverse("experts:apply"), _form())
+    response = client.post(reverse("experts:apply"), _form(code=_code(client)))
     assert response.status_code == 302 and response["Location"] == reverse("experts:workbench")
     expert = Expert.objects.get(name="周明")
     assert expert.state == Expert.State.APPLIED and expert.user.mobile == "13655550001"
@@ -43,12 +54,21 @@ def test_a_visitor_applies_gets_an_account_and_follows_the_status_in_the_workben
 
 def test_an_unqualified_application_names_the_condition_at_its_field_and_keeps_the_input(client):
     today = timezone.localdate()
-    response = client.post(reverse("experts:apply"), _form(title_since=(today - relativedelta(years=2)).isoformat()))
+    code = _code(client)
+    response = client.post(reverse("experts:apply"), _form(code=code,
+                                                           title_since=(today - relativedelta(years=2)).isoformat()))
     html = response.content.decode()
     field = html.split('data-field="specialty_years"')[1].split("data-field=")[0]
     assert "受聘满 3 年" in field
     assert 'value="上海某口腔医院"' in html
     assert not Expert.objects.exists()
+    # The consent letter chosen is kept: the corrected application needs no new choice.
+    assert "已上传：单位同意函.pdf" in html
+    corrected = {k: v for k, v in _form(code=code).items() if k != "consent_letter"}
+    assert client.post(reverse("experts:apply"), corrected).status_code == 302
+    expert = Expert.objects.get()
+    assert expert.consent_letter_name == "单位同意函.pdf" and expert.consent_letter.read().startswith(b"%PDF")
+    assert not StagedUpload.objects.exists()
 
 
 def test_a_signed_in_person_applies_with_their_own_account(client):
@@ -63,8 +83,20 @@ def test_anonymous_applications_are_rate_limited_per_address(client):
     allowed = int(views.APPLY_RATE.split("/")[0])
     for _ in range(allowed):
         client.post(reverse("experts:apply"), _form(mobile="13", id_number="bad"))
-    html = client.post(reverse("experts:apply"), _form()).content.decode()
+    html = client.post(reverse("experts:apply"), _form(code=_code(client))).content.decode()
     assert "操作过于频繁" in html and not Expert.objects.exists()
+
+
+def test_a_registered_mobile_is_told_only_to_its_proven_owner(client):
+    UserFactory(mobile="13655550001")
+    html = client.post(reverse("experts:apply"), _form(code="123456")).content.decode()
+    assert "已注册" not in html and "请先获取短信验证码" in html
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = client.post(reverse("experts:apply"), {"mobile": "13655550001", "send_code": "1"}).content.decode()
+    assert "验证码已发送至 136****0001" in sent and "已注册" not in sent
+    code = re.search(r"验证码为 (\d{6})", sms.outbox[-1][1])[1]
+    html = client.post(reverse("experts:apply"), _form(code=code)).content.decode()
+    assert "该手机号已注册" in html and not Expert.objects.exists()
 
 
 def test_the_office_approves_in_the_admin_and_the_expert_downloads_the_letter(client, django_capture_on_commit_callbacks):
@@ -162,7 +194,7 @@ def test_two_presses_of_submit_make_one_application_and_the_other_is_told():
     from tests.concurrency import at_once, needs_postgresql
 
     needs_postgresql()
-    data = _form()
+    data = _form(code=_code(Client()))
     letter = data.pop("consent_letter").read()
 
     def press():
@@ -173,7 +205,8 @@ def test_two_presses_of_submit_make_one_application_and_the_other_is_told():
     assert Expert.objects.count() == 1
     assert sum(status == 302 for status, _ in outcomes) == 1
     for status, html in outcomes:
-        assert status == 302 or (status == 200 and ("已用于其他账号或申请" in html or "该手机号已注册" in html))
+        # The others are told the application went in (the account is now registered).
+        assert status == 302 or (status == 200 and ("已用于其他账号或申请" in html or "已注册" in html))
 
 
 def test_a_signed_in_person_cannot_apply_twice(client):
@@ -184,3 +217,16 @@ def test_a_signed_in_person_cannot_apply_twice(client):
     with pytest.raises(AlreadyApplied):
         pool.expert_apply(data=x.data(), user=expert.user, consent_letter=upload("a.pdf", pdf_bytes()))
     assert Expert.objects.count() == 1
+
+
+def test_the_office_sees_the_applicants_age_and_section_9_verdict_and_only_the_checked_letter_link(client):
+    today = timezone.localdate()
+    qualified = x.applied()
+    aged = x.applied(id_number=id_number(9123))
+    Expert.objects.filter(pk=aged.pk).update(birth_date=today - relativedelta(years=71))  # turned 70 since
+    client.force_login(office())
+    page = client.get(reverse("admin:experts_expert_change", args=[qualified.pk])).content.decode()
+    assert f"{qualified.age_on(today)} 岁" in page and "符合第九条" in page
+    assert "/media/" not in page and "Consent letter" not in page and "Reminded" not in page
+    page = client.get(reverse("admin:experts_expert_change", args=[aged.pk])).content.decode()
+    assert "71 岁" in page and "须在 70 岁以下" in page and "符合第九条（年龄" not in page
