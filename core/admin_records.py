@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django_fsm_log.admin import StateLogInline
 
+from .models import HistoryEntry
+
 
 class RecordAdminMixin:
     def has_add_permission(self, request, obj=None):
@@ -56,9 +58,10 @@ class HistoryInline(StateLogInline):
     """The transition log (django-fsm-log) as staff read it: local time, the step in the
     workflow's own words (from state → to state), who, and why."""
 
+    model = HistoryEntry
     verbose_name = "办理记录"
     verbose_name_plural = "办理记录"
-    fields = ("when", "step", "who", "description")
+    fields = ("when", "step", "who", "why")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by", "content_type")
@@ -76,6 +79,10 @@ class HistoryInline(StateLogInline):
     @admin.display(description="操作人")
     def who(self, log):
         return log.by.get_full_name() if log.by else "系统（自动）"
+
+    @admin.display(description="说明")
+    def why(self, log):
+        return log.description or "—"
 
 
 def _state_labels(model) -> dict[str, str]:

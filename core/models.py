@@ -1,6 +1,8 @@
 """Shared records: the working-day calendar's overrides, in-site messages and deliveries."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from .uploads import RandomUploadPath
 
@@ -117,7 +119,7 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "enqueued_at"])]
 
     def __str__(self):
-        return f"{self.get_channel_display()} → {self.address}：{self.subject or self.template}"
+        return f"{self.get_channel_display()} → {self.address}：{self.subject or self.body[:30]}"
 
 
 class OutboxJob(models.Model):
@@ -147,7 +149,7 @@ class OutboxJob(models.Model):
         indexes = [models.Index(fields=["state", "enqueued_at"])]
 
     def __str__(self):
-        return f"{self.task}{self.args}（{self.get_state_display()}）"
+        return f"后台任务 #{self.pk}（{self.get_state_display()}）"
 
 
 class StagedUpload(models.Model):
@@ -167,3 +169,16 @@ class StagedUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class HistoryEntry(StateLog):
+    """A logged transition (django-fsm-log) as the admin lists it under its record: a row
+    reads by its local time, never as the library's UTC timestamp and step name."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.timestamp):%Y-%m-%d %H:%M}"

@@ -60,7 +60,7 @@ class Programme(models.Model):
 class ProgrammeDocument(models.Model):
     """A document the institution downloads, fills in, seals and uploads (申报表, 承诺书 …)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
+    programme = models.ForeignKey(Programme, verbose_name="评价项目", on_delete=models.CASCADE, related_name="documents")
     name = models.CharField("文件名称", max_length=50)
     template = models.FileField("模板文件", upload_to=RandomUploadPath("evaluation/templates"), blank=True,
                                 validators=[document_validator])
@@ -85,7 +85,7 @@ class ProgrammeDocument(models.Model):
 class Fee(models.Model):
     """The evaluation fee by institution type (按第三方信评机构缴费标准)."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="fees")
+    programme = models.ForeignKey(Programme, verbose_name="评价项目", on_delete=models.CASCADE, related_name="fees")
     institution_type = models.CharField("机构类型", max_length=20)
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
@@ -163,7 +163,7 @@ class Option(models.Model):
 class GradeBand(models.Model):
     """Lower-inclusive score bands (seed 001, annex); 100 belongs to the top band."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grade_bands")
+    programme = models.ForeignKey(Programme, verbose_name="评价项目", on_delete=models.CASCADE, related_name="grade_bands")
     grade = models.CharField("等级", max_length=5)
     min_score = models.DecimalField("最低分（含）", max_digits=5, decimal_places=2,
                                     validators=[MinValueValidator(0), MaxValueValidator(100)])
@@ -539,12 +539,12 @@ class Evidence(models.Model):
     with a caption. A replaced or removed file is kept, marked superseded (seed 002's failure,
     later uploads overwriting earlier ones, cannot happen)."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="evidence")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="evidence")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name="评价条目")
     file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/evidence"), validators=[evidence_validator])
     original_name = models.CharField("文件名", max_length=200)
     caption = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     superseded_at = models.DateTimeField("替换/移除时间", null=True, blank=True)
 
@@ -568,7 +568,7 @@ class SupersededFile(models.Model):
     """A file of the evaluation that a later one replaced (a revised report, a reissued
     certificate after a downgrade): kept as history, never deleted (001 §18(九))."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="superseded_files")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="superseded_files")
     field = models.CharField("项目", max_length=30)
     file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/superseded"))
     reason = models.CharField("替换原因", max_length=200)
@@ -594,7 +594,7 @@ class SupersededFile(models.Model):
 class SubmittedDocument(models.Model):
     """One uploaded file for one required document; re-uploads add versions, nothing is deleted."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="documents")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="documents")
     document = models.ForeignKey(ProgrammeDocument, on_delete=models.PROTECT, verbose_name="文件")
     file = models.FileField("文件", upload_to=RandomUploadPath("evaluation/documents"), validators=[document_validator])
     original_name = models.CharField("文件名", max_length=200)
@@ -618,10 +618,10 @@ class SubmittedDocument(models.Model):
 
 
 class Answer(models.Model):
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT)
-    option = models.ForeignKey(Option, on_delete=models.PROTECT)
-    updated_at = models.DateTimeField(auto_now=True)
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="answers")
+    criterion = models.ForeignKey(Criterion, verbose_name="评价标准条目", on_delete=models.PROTECT)
+    option = models.ForeignKey(Option, verbose_name="选项", on_delete=models.PROTECT)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "自评答案"
@@ -644,7 +644,7 @@ class Deadline(models.Model):
         FINAL_REPORT = "final_report", "上传最终报告（20个工作日）"
         PROVINCIAL = "provincial", "省级协会初审（15个工作日）"
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="deadlines")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField("时限", max_length=20, choices=Kind.choices)
     starts_on = models.DateField("起算日")
     due_on = models.DateField("截止日")
@@ -665,11 +665,11 @@ class Deadline(models.Model):
 
 
 class Appeal(models.Model):
-    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="appeal_record")
+    evaluation = models.OneToOneField(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="appeal_record")
     reasons = models.TextField("复议理由")
     attachment = models.FileField("附件", upload_to=RandomUploadPath("evaluation/appeals"), blank=True,
                                   validators=[document_validator])
-    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_name = models.CharField("附件文件名", max_length=200, blank=True)
     submitted_at = models.DateTimeField("提出时间", auto_now_add=True)
     answer = models.TextField("答复", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
@@ -696,13 +696,13 @@ class Objection(models.Model):
         UPHELD = "upheld", "成立"
         DISMISSED = "dismissed", "不成立"
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="objections")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="objections")
     name = models.CharField("姓名/单位", max_length=100)
     contact = models.CharField("联系方式", max_length=100)
     text = models.TextField("异议内容")
     attachment = models.FileField("附件", upload_to=RandomUploadPath("evaluation/objections"), blank=True,
                                   validators=[document_validator])
-    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_name = models.CharField("附件文件名", max_length=200, blank=True)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     decision = models.CharField("核查结论", max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decision_reason = models.TextField("核查说明", blank=True)
@@ -734,11 +734,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "submitted", "已提交"
         RECUSED = "recused", "已回避"
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="assignments")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="assignments")
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments",
                                   verbose_name="评价人员")
     state = FSMField("状态", max_length=10, choices=State.choices, default=State.ASSIGNED, protected=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField("指派时间", auto_now_add=True)
     comment = models.TextField("评价意见", blank=True)
     total = models.DecimalField("得分（百分制）", max_digits=6, decimal_places=2, null=True, blank=True)
@@ -773,7 +773,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
 class CriterionScore(models.Model):
     """One evaluator's score for one item of the standard, within its maximum, with a comment."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    assignment = models.ForeignKey(Assignment, verbose_name="评分任务", on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, verbose_name="评价条目")
     score = models.DecimalField("评分", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
     comment = models.CharField("说明", max_length=300, blank=True)
@@ -795,7 +795,7 @@ class ApplicationForm(models.Model):
     seal, rendered from the answers in the background; the office's per-section comments when
     it returns the application. Each submission keeps a copy (ApplicationFormVersion)."""
 
-    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="application_form")
+    evaluation = models.OneToOneField(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="application_form")
     data = models.JSONField("填报内容", default=dict)
     changed_at = models.DateTimeField("最后修改时间", null=True, blank=True)
     pdf = models.FileField("申报表（PDF）", upload_to=RandomUploadPath("evaluation/application-forms"), blank=True)
@@ -835,7 +835,7 @@ class ApplicationForm(models.Model):
 class ApplicationFormVersion(models.Model):
     """The answers as they were submitted, each time (a return and resubmission adds one)."""
 
-    form = models.ForeignKey(ApplicationForm, on_delete=models.PROTECT, related_name="versions")
+    form = models.ForeignKey(ApplicationForm, verbose_name="申报表", on_delete=models.PROTECT, related_name="versions")
     data = models.JSONField("填报内容")
     submitted_at = models.DateTimeField("提交时间")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -879,7 +879,7 @@ class ProvincialReview(models.Model):
         OBJECTED = "objected", "不同意上报"
         LAPSED = "lapsed", "逾期未审，评价办公室直接审核"
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="provincial_reviews")
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="provincial_reviews")
     association = models.ForeignKey(ProvincialAssociation, on_delete=models.PROTECT, verbose_name="省级协会")
     opened_at = models.DateTimeField("送审时间", auto_now_add=True)
     decision = models.CharField("审核结果", max_length=10, choices=Decision.choices, default=Decision.PENDING)
@@ -996,11 +996,11 @@ class SpotCheck(ConcurrentTransitionMixin, models.Model):
 class RectificationReport(models.Model):
     """The institution's written report on its rectification (004 §22); every one is kept."""
 
-    spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="reports")
+    spot_check = models.ForeignKey(SpotCheck, verbose_name="抽查考核", on_delete=models.PROTECT, related_name="reports")
     text = models.TextField("整改情况")
     file = models.FileField("书面报告", upload_to=RandomUploadPath("evaluation/rectifications"), blank=True,
                             validators=[document_validator])
-    file_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name="提交人")
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)

@@ -94,12 +94,17 @@ class MinutesForm(forms.Form):
 
 class ItemInline(ReadOnlyInline):
     model = AgendaItem
-    fields = ("position", "evaluation", "suggestion", "recusal_list", "eligible", "tally_shown", "outcome_shown", "record")
+    fields = ("position", "evaluation", "suggestion_shown", "recusal_list", "eligible", "tally_shown", "outcome_shown",
+              "record")
     verbose_name_plural = "议程与表决结果"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("evaluation__member", "evaluation__programme").prefetch_related(
             "recusals__member")
+
+    @admin.display(description="建议结论")
+    def suggestion_shown(self, obj):
+        return dict(item_options(obj)).get(obj.suggestion, obj.suggestion) or "—"
 
     @admin.display(description="回避")
     def recusal_list(self, obj):

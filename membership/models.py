@@ -204,7 +204,7 @@ class UnitProfile(models.Model):
         DEPARTMENT = "department", "综合医院口腔科"
         OTHER = "other", "其他医疗机构"
 
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="unit")
+    member = models.OneToOneField(Member, verbose_name="会员", on_delete=models.CASCADE, related_name="unit")
     institution_type = models.CharField("机构类型", max_length=20, choices=InstitutionType.choices)
     licence_no = models.CharField("医疗机构执业许可证登记号", max_length=50)
     legal_representative = models.CharField("法定代表人", max_length=50)
@@ -214,10 +214,10 @@ class UnitProfile(models.Model):
     dental_chairs = models.PositiveIntegerField("牙椅数", default=0)
     practising_licence = models.FileField("医疗机构执业许可证", upload_to=RandomUploadPath("membership/licences"),
                                           validators=[licence_validator])
-    practising_licence_name = models.CharField(max_length=200, blank=True)
+    practising_licence_name = models.CharField("执业许可证文件名", max_length=200, blank=True)
     business_licence = models.FileField("营业执照", upload_to=RandomUploadPath("membership/licences"),
                                         validators=[licence_validator])
-    business_licence_name = models.CharField(max_length=200, blank=True)
+    business_licence_name = models.CharField("营业执照文件名", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "单位登记信息"
@@ -239,14 +239,14 @@ class IndividualProfile(models.Model):
         MALE = "male", "男"
         FEMALE = "female", "女"
 
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="individual")
+    member = models.OneToOneField(Member, verbose_name="会员", on_delete=models.CASCADE, related_name="individual")
     gender = models.CharField("性别", max_length=6, choices=Gender.choices)
     id_number = models.CharField("身份证号码", max_length=18, unique=True, validators=[validate_id_number])
     title = models.CharField("职称", max_length=50)
     employer = models.CharField("工作单位", max_length=100)
     specialty = models.CharField("专业", max_length=50)
     photo = models.FileField("照片", upload_to=RandomUploadPath("membership/photos"), validators=[photo_validator])
-    photo_name = models.CharField(max_length=200, blank=True)
+    photo_name = models.CharField("照片文件名", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "个人会员信息"
@@ -263,7 +263,7 @@ class IndividualProfile(models.Model):
 
 
 class Contact(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contacts")
+    member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=50, blank=True)
     mobile = models.CharField("手机号", max_length=11, validators=[validate_mobile])
@@ -286,15 +286,15 @@ class Contact(models.Model):
 class MembershipTerm(models.Model):
     """One paid period; renewals add rows. Carries the numbered certificate of that term."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="terms")
-    order = models.OneToOneField("payments.Order", on_delete=models.PROTECT, related_name="membership_term")
+    member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.PROTECT, related_name="terms")
+    order = models.OneToOneField("payments.Order", verbose_name="订单", on_delete=models.PROTECT, related_name="membership_term")
     start = models.DateField("起始日期")
     end = models.DateField("截止日期")
     certificate_no = models.CharField("证书编号", max_length=30, unique=True)
     certificate = models.FileField("会员证书", upload_to=RandomUploadPath("membership/certificates"), blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    reminded_30_at = models.DateTimeField(null=True, blank=True)
-    reminded_7_at = models.DateTimeField(null=True, blank=True)
+    reminded_30_at = models.DateTimeField("届满前 30 天提醒时间", null=True, blank=True)
+    reminded_7_at = models.DateTimeField("届满前 7 天提醒时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "会员期"
@@ -325,13 +325,13 @@ class ProfileChange(models.Model):
         ACCEPTED = "accepted", "已通过"
         REJECTED = "rejected", "未通过"
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="profile_changes")
+    member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.CASCADE, related_name="profile_changes")
     name = models.CharField("新名称", max_length=100)
     credit_code = models.CharField("新统一社会信用代码", max_length=18, blank=True)
     decision = models.CharField("审核结果", max_length=10, choices=Decision.choices, default=Decision.PENDING)
     reason = models.CharField("说明", max_length=300, blank=True)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 
@@ -370,6 +370,8 @@ class DraftUpload(models.Model):
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "入会申请草稿文件"
+        verbose_name_plural = "入会申请草稿文件"
         constraints = [models.UniqueConstraint(fields=["draft", "field"], name="membership_draft_one_file_per_field")]
 
     def __str__(self):
@@ -379,7 +381,7 @@ class DraftUpload(models.Model):
 class ArchivedFile(models.Model):
     """A file a member replaced while correcting an application; kept, never deleted."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="archived_files")
+    member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.PROTECT, related_name="archived_files")
     field = models.CharField("项目", max_length=50)
     file = models.FileField("文件", upload_to=RandomUploadPath("membership/archive"))
     original_name = models.CharField("文件名", max_length=200)

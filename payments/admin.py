@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 from django.utils.html import format_html
 from import_export import fields, resources
@@ -117,7 +119,12 @@ class PaymentAnomalyAdmin(RecordAdminMixin, admin.ModelAdmin):
 class WechatNotificationAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ("received_at", "transaction_id", "out_trade_no", "source")
     search_fields = ("transaction_id", "out_trade_no")
-    readonly_fields = ("transaction_id", "out_trade_no", "order", "resource", "source", "received_at")
+    readonly_fields = ("transaction_id", "out_trade_no", "order", "resource_shown", "source", "received_at")
+    exclude = ("resource",)
+
+    @admin.display(description="通知内容（微信支付原文）")
+    def resource_shown(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.resource, ensure_ascii=False, indent=2))
 
     def has_change_permission(self, request, obj=None):
         return False

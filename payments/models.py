@@ -34,8 +34,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     out_trade_no = models.CharField("订单号", max_length=32, unique=True)
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders",
                               verbose_name="付款账号")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name="付款事项类型", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField("付款事项编号")
     payable = GenericForeignKey("content_type", "object_id")
     description = models.CharField("内容", max_length=120)
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2,
@@ -144,7 +144,7 @@ class BankTransfer(models.Model):
     amount_mismatch = models.BooleanField("金额与订单不符", default=False)
     decision = models.CharField("核实结果", max_length=10, choices=Decision.choices, default=Decision.PENDING)
     reason = models.CharField("退回原因", max_length=300, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="核实人")
@@ -171,9 +171,9 @@ class WechatNotification(models.Model):
 
     transaction_id = models.CharField("微信支付单号", max_length=32, unique=True)
     out_trade_no = models.CharField("订单号", max_length=32, db_index=True)
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications")
+    order = models.ForeignKey(Order, verbose_name="订单", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications")
     resource = models.JSONField("通知内容")
-    source = models.CharField("来源", max_length=10)  # notify | query
+    source = models.CharField("来源", max_length=10, choices=[("notify", "微信支付通知"), ("query", "主动查询订单")])
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
 
     class Meta:
@@ -200,7 +200,7 @@ class PaymentAnomaly(models.Model):
         NOT_DUE = "not_due", "付款对象已无需缴费"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="anomalies")
+    order = models.ForeignKey(Order, verbose_name="订单", null=True, blank=True, on_delete=models.PROTECT, related_name="anomalies")
     out_trade_no = models.CharField("订单号", max_length=64, blank=True)
     transaction_id = models.CharField("微信支付单号", max_length=64, blank=True)
     detail = models.JSONField("详情", default=dict)

@@ -26,6 +26,7 @@ from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotifica
 from .payable import Payable
 
 logger = logging.getLogger(__name__)
+SOURCES = {"notify": "支付通知", "query": "主动查询"}  # how a WeChat payment reached the portal
 
 
 def _new_out_trade_no() -> str:
@@ -172,7 +173,7 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
                             state=order.state)
             return "anomaly"
         order.pay_by_wechat(transaction_id=transaction_id, paid_at=timezone.now(),
-                            description=f"微信支付 {transaction_id}（{source}）")
+                            description=f"微信支付 {transaction_id}（{SOURCES.get(source, source)}）")
         order.save()
         _order_paid(order)
     logger.info("order %s paid by WeChat transaction %s (%s)", order.out_trade_no, transaction_id, source)

@@ -14,10 +14,14 @@ class SiteSettingsAdmin(SingletonModelAdmin):
 
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
-    list_display = ("name", "parent", "slug", "kind", "position", "show_in_nav", "show_on_home")
+    list_display = ("name", "parent", "slug_code", "kind", "position", "show_in_nav", "show_on_home")
     list_editable = ("position", "show_in_nav", "show_on_home")
     list_filter = ("kind", "parent")
     search_fields = ("name", "slug")
+
+    @admin.display(description="网址标识", ordering="slug")
+    def slug_code(self, obj):
+        return format_html("<code>{}</code>", obj.slug)
 
 
 class AttachmentInline(admin.TabularInline):

@@ -47,7 +47,7 @@ class Column(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name="上级栏目")
     name = models.CharField("栏目名称", max_length=50)
-    slug = models.SlugField("网址标识", max_length=50, unique=True, help_text="用于网址，例如 news、standards。")
+    slug = models.SlugField("网址标识", max_length=50, unique=True, help_text="用于栏目网址，只能使用小写英文字母、数字和短横线。")
     kind = models.CharField("栏目类型", max_length=10, choices=Kind.choices, default=Kind.ARTICLES)
     description = models.CharField("栏目说明", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField("排序", default=0, help_text="数字小的在前。")

@@ -103,7 +103,7 @@ class MeetingMove(models.Model):
     """The meeting's time was changed before it opened: from when to when, who, when and why
     (the members are told)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="moves")
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="moves")
     previous_held_at = models.DateTimeField("原会议时间")
     held_at = models.DateTimeField("调整后时间")
     reason = models.CharField("调整原因", max_length=300)
@@ -145,12 +145,12 @@ class AgendaItem(models.Model):
 
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attendance")
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="attendance",
                                verbose_name="委员")
     present = models.BooleanField("出席")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
 
     class Meta:
         verbose_name = "出席记录"
@@ -165,12 +165,12 @@ class Recusal(models.Model):
     """A member who may not decide on an item: a recorded conflict with the institution
     (automatic) or their own declaration. They count for neither quorum nor ballot."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="recusals")
+    item = models.ForeignKey(AgendaItem, verbose_name="议题", on_delete=models.PROTECT, related_name="recusals")
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="recusals",
                                verbose_name="委员")
     reason = models.CharField("回避原因", max_length=300)
     declared = models.BooleanField("本人申报", default=False)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField("申报时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "回避"
@@ -188,6 +188,8 @@ class BallotCast(models.Model):
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "投票名册"
+        verbose_name_plural = "投票名册"
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="experts_one_vote_per_member")]
 
     def __str__(self):
@@ -204,6 +206,10 @@ class SealedBallot(models.Model):
     sealed = models.TextField()
     receipt_lookup = models.CharField(max_length=64, unique=True)
 
+    class Meta:
+        verbose_name = "密封选票"
+        verbose_name_plural = "密封选票"
+
     def __str__(self):
         return "密封选票"
 
@@ -215,6 +221,10 @@ class Ballot(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(max_length=20)
     receipt_digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "选票"
+        verbose_name_plural = "选票"
 
     def __str__(self):
         return "选票"

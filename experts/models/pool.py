@@ -303,7 +303,7 @@ class TrainingRecord(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="training_records", verbose_name="专家")
     attended = models.BooleanField("出勤", default=True)
     passed = models.BooleanField("考核合格", default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
 
     class Meta:
