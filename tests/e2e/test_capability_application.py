@@ -163,6 +163,8 @@ def test_capability_application_from_agreement_to_submitted_evidence(browser, li
     wait_text(browser, "[data-testid=evidence-progress]", "1 / 3")
     submit(browser, "请确认提交")
     wait_text(browser, ".alert-danger", "还有 1 个须上传佐证的条目没有材料：1.2")
+    said = [e for e in browser.find_elements(By.CSS_SELECTOR, ".alert") if "须上传佐证的条目没有材料" in e.text]
+    assert len(said) == 1  # the refusal is said once
     browser.find_element(By.NAME, f"file_{items[1].pk}").send_keys(temp_file("组织架构图.png", png_bytes()))
     submit(browser, "请确认提交")
     wait_text(browser, "[data-testid=evaluation-state]", "专家评审")
