@@ -1,5 +1,6 @@
-"""Recompute a visit's expert draw from its stored pool and revealed seed, and say whether it
-matches the record (pool digest, seed commitment, group and reserves). Exit status 1 if not."""
+"""Recompute a visit's expert draw from its stored pool, revealed seed and witness's value, and
+say whether it matches the record (pool digest, with the earlier draws in it, seed commitment,
+group and reserves). Exit status 1 if not."""
 from django.core.management.base import BaseCommand, CommandError
 
 from experts.draw import digest
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(f"候选池摘要  记录 {visit.pool_digest}\n            重算 {digest(visit.pool_snapshot)}")
         self.stdout.write(f"种子承诺    {'一致' if replay.commitment_matches else '不一致'}（种子 {visit.seed}）")
+        self.stdout.write(f"监督人      {visit.witness_name or '—'}（随机数 {visit.witness_value or '—'}）")
+        self.stdout.write(f"此前抽取    {len(visit.pool_snapshot.get('earlier_draws', []))} 次（随候选池摘要复核）")
         self.stdout.write(f"专家组      {replay.recomputed['group']}")
         self.stdout.write(f"候补顺位    {replay.recomputed['reserves']}")
         if not replay.matches:
