@@ -53,10 +53,7 @@ def staged_file(request, purpose: str, field: str) -> File | None:
     """The kept file for ``field`` as an upload would be (its original name), or None."""
     token = _token(request, purpose, create=False)
     kept = StagedUpload.objects.filter(token=token, field=field).first() if token else None
-    if kept is None:
-        return None
-    upload = File(kept.file.open("rb"), name=kept.original_name)
-    return upload
+    return File(kept.file.open("rb"), name=kept.original_name) if kept else None
 
 
 def unstage(request, purpose: str) -> None:
@@ -65,19 +62,21 @@ def unstage(request, purpose: str) -> None:
     request.session.modified = True
     if token:
         for kept in StagedUpload.objects.filter(token=token):
-            kept.file.delete(save=False)
-            kept.delete()
+            _forget(kept)
 
 
 def staged_uploads_purge(*, now=None) -> int:
     """Remove kept files nobody came back for."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=KEEP_HOURS)
-    count = 0
-    for kept in StagedUpload.objects.filter(created_at__lt=cutoff)[:200]:
-        kept.file.delete(save=False)
-        kept.delete()
-        count += 1
-    return count
+    stale = list(StagedUpload.objects.filter(created_at__lt=cutoff)[:200])
+    for kept in stale:
+        _forget(kept)
+    return len(stale)
+
+
+def _forget(kept: StagedUpload) -> None:
+    kept.file.delete(save=False)
+    kept.delete()
 
 
 @deadline_scanner("core.purge_staged_uploads")

@@ -107,3 +107,22 @@ def test_a_refused_upload_shows_its_message_at_the_field_and_keeps_what_was_type
     assert 'value="北京某某口腔门诊部"' in html
     assert 'accept=".pdf,.jpg,.jpeg,.png"' in html
     assert "is-invalid" in field_block
+
+
+@pytest.mark.django_db
+def test_a_staged_file_nobody_came_back_for_is_removed_after_a_day():
+    import datetime as dt
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from core.models import StagedUpload
+    from core.staging import staged_uploads_purge
+
+    kept = StagedUpload(token=uuid.uuid4(), field="consent_letter", original_name="同意函.pdf")
+    kept.file.save("a.pdf", ContentFile(b"%PDF-1.4 x"), save=True)
+    stored = kept.file.name
+    assert staged_uploads_purge(now=timezone.now() + dt.timedelta(hours=23)) == 0
+    assert staged_uploads_purge(now=timezone.now() + dt.timedelta(hours=25)) == 1
+    assert not StagedUpload.objects.exists() and not kept.file.storage.exists(stored)
