@@ -25,7 +25,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # notifications, outbox and staging register their scanners on import.
-        from . import deadlines, fragments, notifications, outbox, staging  # noqa: F401
+        from . import deadlines, fragments, notifications, outbox, staging, tasks  # noqa: F401
         from .context_processors import unread_key_of, unread_of
         from .downloads import register_downloadable
         from .models import Message

@@ -21,7 +21,7 @@ from django.utils import timezone
 from . import sms
 from .deadlines import deadline_scanner
 from .models import Delivery, Message
-from .outbox import BROKER_ERRORS, resend_stale
+from .outbox import BROKER_ERRORS, registered_task, resend_stale
 from .selectors import unread_count_forget, unread_counts_forget
 
 logger = logging.getLogger(__name__)
@@ -156,10 +156,8 @@ def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
 
 
 def _enqueue(delivery_id: int) -> None:
-    from .tasks import deliver_notification
-
     try:
-        deliver_notification.delay(delivery_id)
+        registered_task("core.tasks.deliver_notification").delay(delivery_id)
     except BROKER_ERRORS as exc:  # the delivery row stays pending; the scanner re-sends it
         logger.warning("delivery %s not queued, will retry: %s", delivery_id, exc)
 

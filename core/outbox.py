@@ -1,6 +1,8 @@
 """The outbox: work after a commit that survives a broker outage or a killed worker.
 
-``job_enqueue(task, *args)`` is called inside the transaction that makes the work necessary.
+``job_enqueue("app.tasks.name", *args)`` is called inside the transaction that makes the work
+necessary. Tasks are named, not imported, so a service and its task never import each other
+(each app's ``apps.py`` imports its ``tasks`` module, which registers them with Celery).
 It records an OutboxJob in that transaction and, once it commits, sends the task to Celery.
 If the broker is down the send is logged and nothing else fails: the job stays pending. When
 the task succeeds (Celery's ``task_postrun``), its job is marked done. The deadline scanner
@@ -33,10 +35,20 @@ def job_key(task_name: str, args) -> str:
     return f"{task_name}:{json.dumps(list(args), separators=(',', ':'))}"
 
 
-def job_enqueue(task, *args) -> OutboxJob:
-    """Record ``task(*args)`` as pending work and send it to Celery after commit. Asking again
-    for work already recorded (done or not) makes it pending and sends it again."""
-    job = OutboxJob(key=job_key(task.name, args), task=task.name, args=list(args), state=OutboxJob.State.PENDING,
+def registered_task(name: str):
+    """The Celery task called ``name``; a LookupError at once (inside the caller's transaction)
+    for a name no app registered, rather than a lost job after the commit."""
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        raise LookupError(f"No Celery task is registered as {name!r}") from None
+
+
+def job_enqueue(task_name: str, *args) -> OutboxJob:
+    """Record the task ``task_name(*args)`` as pending work and send it to Celery after commit.
+    Asking again for work already recorded (done or not) makes it pending and sends it again."""
+    registered_task(task_name)
+    job = OutboxJob(key=job_key(task_name, args), task=task_name, args=list(args), state=OutboxJob.State.PENDING,
                     enqueued_at=timezone.now(), done_at=None)
     # One statement (INSERT ... ON CONFLICT DO UPDATE), which also gives the row's id.
     OutboxJob.objects.bulk_create([job], update_conflicts=True, unique_fields=["key"],
@@ -51,7 +63,7 @@ def _publish(job_id: int) -> None:
         return
     OutboxJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
     try:
-        current_app.tasks[job.task].apply_async(args=job.args)
+        registered_task(job.task).apply_async(args=job.args)
     except BROKER_ERRORS as exc:  # the broker is unreachable: the scanner sends it later
         OutboxJob.objects.filter(pk=job.pk).update(last_error=f"{type(exc).__name__}: {exc}"[:2000])
         logger.warning("outbox job %s (%s) not sent, will retry: %s", job.pk, job.key, exc)

@@ -24,9 +24,13 @@ class EvaluationConfig(AppConfig):
     }
 
     def ready(self):
+        from django_fsm import can_proceed
+
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
+        from payments.payable import register_payable
 
+        from . import programmes, tasks  # noqa: F401  (tasks: registers the Celery tasks services enqueue by name)
         from .models import (
             Appeal,
             ApplicationForm,
@@ -38,8 +42,13 @@ class EvaluationConfig(AppConfig):
             SubmittedDocument,
             SupersededFile,
         )
+        from .programmes.capability import CapabilityRules
+        from .programmes.credit import CreditRules
         from .selectors import certificate_lookup
+        from .services import evaluation_fee_paid
 
+        programmes.register(CreditRules())
+        programmes.register(CapabilityRules())
         register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report", "acceptance_notice"])
         register_downloadable(ApplicationForm, ["pdf"])
         register_downloadable(SubmittedDocument, ["file"])
@@ -50,3 +59,5 @@ class EvaluationConfig(AppConfig):
         register_downloadable(Evidence, ["file"])
         register_downloadable(RectificationReport, ["file"])
         register_certificate_lookup(certificate_lookup)
+        register_payable(Evaluation, due=lambda evaluation: can_proceed(evaluation.fee_paid),
+                         paid=lambda *, payable, order, by: evaluation_fee_paid(evaluation_id=payable.pk, by=by))

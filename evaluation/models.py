@@ -13,12 +13,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import GET_STATE, FSMField, can_proceed, transition
+from django_fsm import GET_STATE, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.fsm import ConcurrentTransitionMixin
 from core.uploads import RandomUploadPath, UploadValidator
 from payments.payable import InvoiceParty, PaymentContext
+
+from .readers import may_read
 
 document_validator = UploadValidator(kinds=("pdf", "jpeg", "png", "docx", "xlsx"), max_bytes=20 * 1024 * 1024)
 report_validator = UploadValidator(kinds=("pdf",), max_bytes=30 * 1024 * 1024)
@@ -505,25 +507,18 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def payment_done_url(self) -> str:
         return self.get_absolute_url()
 
-    def payment_due(self) -> bool:
-        return can_proceed(self.fee_paid)
-
     def payment_context(self) -> PaymentContext:
         return PaymentContext(title=f"{self.programme.name} · 缴纳评价费", steps=self.progress(),
                               next_step="缴费成功后即可填写自评问卷（财务核实对公转账后同样自动进入下一步）。")
 
-    def on_paid(self, *, order, by) -> None:
-        from .services import evaluation_fee_paid
-
-        evaluation_fee_paid(evaluation_id=self.pk, by=by)
-
     def can_view_file(self, user, field_name) -> bool:
         if user.pk == self.member.user_id or user.has_perm("evaluation.view_evaluation"):
             return field_name != "final_report" or self.state == self.State.PUBLISHED or user.is_staff
-        from .readers import may_read
-        from .selectors import is_assigned_evaluator
+        return self.has_evaluator(user) or (field_name == "report" and may_read(user, self))
 
-        return is_assigned_evaluator(user=user, evaluation=self) or (field_name == "report" and may_read(user, self))
+    def has_evaluator(self, user) -> bool:
+        """Assigned and not recused: a conflict found later ends access at once."""
+        return user.is_authenticated and self.assignments.filter(evaluator=user).exclude(state="recused").exists()
 
     def download_name(self, field_name) -> str:
         names = {"report": "评价报告", "certificate": "证书", "plaque": "铭牌", "final_report": "最终评价报告",

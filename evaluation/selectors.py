@@ -15,8 +15,7 @@ from .programmes import registered, rules_for
 
 def is_assigned_evaluator(*, user, evaluation: Evaluation) -> bool:
     """Assigned and not recused: a conflict found later ends access at once."""
-    return user.is_authenticated and Assignment.objects.filter(evaluation=evaluation, evaluator=user).exclude(
-        state=Assignment.State.RECUSED).exists()
+    return evaluation.has_evaluator(user)
 
 
 def evaluations_of(*, member) -> QuerySet[Evaluation]:

@@ -25,6 +25,7 @@ class ExpertsConfig(AppConfig):
         from evaluation.panels import register_panel
         from evaluation.readers import register_reader
 
+        from . import tasks  # noqa: F401  (registers the Celery tasks services enqueue by name)
         from .meeting_selectors import sits_on_agenda
         from .models import Appointment, Expert, ExpertFile, GroupReport, Meeting, Visit, WrittenDecision
         from .panels import visit_panel

@@ -434,9 +434,7 @@ def minutes_sign(*, meeting_id: int, content_hash: str, by) -> MinutesSignature:
         except IntegrityError:
             raise MeetingRuleBroken("您已签署当前版本的会议纪要。") from None
         if minutes_signed(meeting):
-            from .tasks import generate_minutes
-
-            job_enqueue(generate_minutes, meeting.pk)
+            job_enqueue("experts.tasks.generate_minutes", meeting.pk)
     logger.info("meeting %s: minutes signed by member %s", meeting.pk, member.pk)
     return signature
 

@@ -116,16 +116,10 @@ def expert_approve(*, expert_id: int, by) -> Expert:
                                                  number=f"PS-{uuid.uuid4().hex[:20]}", approved_by=by)
         appointment.number = f"PS{expert.term_start:%Y}{appointment.pk:05d}"
         appointment.save(update_fields=["number"])
-        job_enqueue(_letter_task(), appointment.pk)
+        job_enqueue("experts.tasks.generate_appointment_letter", appointment.pk)
         _tell(expert, "expert_appointed", appointment=appointment)
 
     return _move(expert_id, appoint, then=then)
-
-
-def _letter_task():
-    from .tasks import generate_appointment_letter
-
-    return generate_appointment_letter
 
 
 def appointment_letter_generate(*, appointment_id: int) -> Appointment:

@@ -162,9 +162,7 @@ def _complete(visit: Visit, report: GroupReport, *, by) -> None:
         evaluation_services.evaluation_send_to_committee(evaluation_id=visit.evaluation_id, total=report.percent, by=by)
     except EvaluationError as exc:
         raise ReportRuleBroken(str(exc)) from None
-    from .tasks import generate_group_report
-
-    job_enqueue(generate_group_report, report.pk)
+    job_enqueue("experts.tasks.generate_group_report", report.pk)
 
 
 def report_pdf_render(*, report_id: int) -> GroupReport:

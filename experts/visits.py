@@ -402,9 +402,7 @@ def visit_notify(*, visit_id: int, by) -> Visit:
                                                            first_day=visit.first_day, by=by)
             except EvaluationError as exc:
                 raise VisitRuleBroken(str(exc)) from None
-        from .tasks import generate_visit_notice
-
-        job_enqueue(generate_visit_notice, visit.pk)
+        job_enqueue("experts.tasks.generate_visit_notice", visit.pk)
         _tell_institution(visit, "visit_notice")
         for invitation in visit.invitations.filter(state=Seat.CONFIRMED).select_related("expert__user"):
             tell_expert(invitation, "visit_notice_expert")

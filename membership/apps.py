@@ -19,9 +19,12 @@ class MembershipConfig(AppConfig):
         from core.access import register_member_lookup
         from core.certificates import register_certificate_lookup
         from core.downloads import register_downloadable
+        from payments.payable import register_payable
 
-        from .models import ArchivedFile, IndividualProfile, MembershipTerm, UnitProfile
-        from .selectors import certificate_lookup, member_for
+        from . import tasks  # noqa: F401  (registers the Celery tasks services enqueue by name)
+        from .models import ArchivedFile, IndividualProfile, Member, MembershipTerm, UnitProfile
+        from .selectors import can_pay_dues, certificate_lookup, member_for
+        from .services import member_dues_paid
 
         register_downloadable(UnitProfile, ["practising_licence", "business_licence"])
         register_downloadable(IndividualProfile, ["photo"])
@@ -29,3 +32,5 @@ class MembershipConfig(AppConfig):
         register_downloadable(ArchivedFile, ["file"])
         register_certificate_lookup(certificate_lookup)
         register_member_lookup(member_for, join_url="membership:join")
+        register_payable(Member, due=lambda member: can_pay_dues(member=member),
+                         paid=lambda *, payable, order, by: member_dues_paid(member_id=payable.pk, order=order, by=by))

@@ -184,16 +184,6 @@ class Member(ConcurrentTransitionMixin, models.Model):
             next_step="付款成功后会员资格即时生效，电子会员证书自动生成，可在会员中心下载。",
         )
 
-    def payment_due(self) -> bool:
-        from .selectors import can_pay_dues
-
-        return can_pay_dues(member=self)
-
-    def on_paid(self, *, order, by) -> None:
-        from .services import member_dues_paid
-
-        member_dues_paid(member_id=self.pk, order=order, by=by)
-
 
 
 class UnitProfile(models.Model):

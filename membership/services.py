@@ -202,9 +202,7 @@ def member_dues_paid(*, member_id: int, order, by=None) -> MembershipTerm:
 
 
 def _enqueue_certificate(term_id: int) -> None:
-    from .tasks import generate_certificate
-
-    job_enqueue(generate_certificate, term_id)
+    job_enqueue("membership.tasks.generate_certificate", term_id)
 
 
 def certificate_generate(*, term_id: int) -> MembershipTerm:

@@ -17,6 +17,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from core.downloads import register_downloadable
 
+        from . import tasks  # noqa: F401  (registers the Celery tasks services enqueue by name)
         from .models import BankTransfer, Invoice
 
         register_downloadable(BankTransfer, ["voucher"])

@@ -19,11 +19,11 @@ from core.outbox import job_enqueue
 from core.pdf import render_pdf
 from core.uploads import original_name
 
-from . import wechat
+from . import gateway
 from .exceptions import GatewayError, NothingToPay, OrderNotOpen, TransferRefused
 from .forms import same_payer
 from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
-from .payable import Payable
+from .payable import Payable, payable_paid, payment_due
 
 logger = logging.getLogger(__name__)
 SOURCES = {"notify": "支付通知", "query": "主动查询"}  # how a WeChat payment reached the portal
@@ -61,7 +61,7 @@ def order_for_payable(*, payable: Payable, invoice_email: str, invoice_mobile: s
                 existing.invoice_email, existing.invoice_mobile = invoice_email, invoice_mobile
                 existing.save(update_fields=["invoice_email", "invoice_mobile"])
             return existing
-        if not payable.payment_due():
+        if not payment_due(payable):
             raise NothingToPay("当前无需缴费（可能已缴纳，或尚未到缴费阶段）。")
         party = payable.invoice_party()
         order = Order.objects.create(
@@ -96,7 +96,7 @@ def order_start_wechat(*, order_id: int) -> Order:
     if order.wechat_code_url:
         return order
     # The gateway call is outside any transaction: no row stays locked while WeChat answers.
-    code_url = wechat.api().create_native(
+    code_url = gateway.api().create_native(
         out_trade_no=order.out_trade_no, description=order.description,
         total_fen=order.amount_fen, expires_at=order.expires_at,
     )
@@ -131,7 +131,7 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
     transaction already applied changes nothing. Returns "paid", "duplicate", "ignored"
     or "anomaly".
     """
-    conf = wechat.config()
+    conf = gateway.config()
     transaction_id = resource.get("transaction_id") or ""
     if not isinstance(transaction_id, str):
         transaction_id = ""
@@ -185,7 +185,7 @@ def _order_paid(order: Order, by=None) -> None:
     Money for a payable that no longer waits for it (paid already by another order) is an
     anomaly for finance to return: no second invoice, term or fee."""
     payable = type(order.payable).objects.select_for_update(of=("self",)).get(pk=order.object_id)
-    if not payable.payment_due():
+    if not payment_due(payable):
         _record_anomaly(PaymentAnomaly.Kind.NOT_DUE, order=order,
                         resource={"out_trade_no": order.out_trade_no, "transaction_id": order.transaction_id or ""},
                         reason="付款对象已无需缴费（已缴纳或状态已变化），款项待退回")
@@ -196,14 +196,12 @@ def _order_paid(order: Order, by=None) -> None:
         mobile=order.invoice_mobile, amount=order.amount, item=order.description,
         due_on=due.date, due_provisional=due.provisional,
     )
-    payable.on_paid(order=order, by=by)
+    payable_paid(payable, order=order, by=by)
     _enqueue_invoice(invoice.pk)
 
 
 def _enqueue_invoice(invoice_id: int) -> None:
-    from .tasks import issue_invoice
-
-    job_enqueue(issue_invoice, invoice_id)
+    job_enqueue("payments.tasks.issue_invoice", invoice_id)
 
 
 def order_submit_transfer(*, order_id: int, by, voucher, account_name: str, amount: Decimal,
@@ -276,7 +274,7 @@ def order_close(*, order_id: int, reason: str, by=None) -> Order:
         order.save()
     if order.wechat_code_url:
         try:
-            wechat.api().close(out_trade_no=order.out_trade_no)
+            gateway.api().close(out_trade_no=order.out_trade_no)
         except GatewayError:
             logger.warning("order %s closed here but WeChat close failed; reconcile will retry the query",
                            order.out_trade_no)
@@ -293,7 +291,7 @@ def orders_reconcile(*, now=None) -> int:
     stale = Order.objects.filter(state=Order.State.UNPAID, created_at__lt=query_before).exclude(wechat_code_url="")
     for out_trade_no in stale.values_list("out_trade_no", flat=True)[:200]:
         try:
-            resource = wechat.api().query(out_trade_no=out_trade_no)
+            resource = gateway.api().query(out_trade_no=out_trade_no)
         except GatewayError:
             logger.warning("reconcile: query for %s failed", out_trade_no)
             continue

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.outbox import job_enqueue
 from core.qrcodes import qr_svg
 
-from . import sandbox, selectors, services, wechat
+from . import gateway, sandbox, selectors, services
 from .exceptions import NotificationRejected, PaymentError
 from .forms import BankTransferForm, InvoiceInfoForm
 from .models import Order
@@ -119,7 +119,7 @@ def order_detail(request, out_trade_no):
 def wechat_notify(request):
     """WeChat Pay's notification: verified on the raw body, applied once, answered fast."""
     try:
-        resource = wechat.verify_notification(request.META, request.body)
+        resource = gateway.verify_notification(request.META, request.body)
     except NotificationRejected as exc:
         logger.warning("WeChat notification rejected: %s", exc)
         return JsonResponse({"code": "FAIL", "message": "验签失败"}, status=401)
@@ -137,10 +137,8 @@ def sandbox_scan(request, out_trade_no):
     order = _own_order(request, out_trade_no)
     if not order.wechat_code_url:
         raise Http404
-    from .tasks import sandbox_send_notification
-
     with transaction.atomic():
         sandbox.sandbox_pay(out_trade_no=order.out_trade_no)
-        job_enqueue(sandbox_send_notification, order.out_trade_no)
+        job_enqueue("payments.tasks.sandbox_send_notification", order.out_trade_no)
     messages.info(request, "（沙箱）已模拟扫码付款，正在等待微信支付通知……")
     return redirect("payments:wechat", out_trade_no=out_trade_no)

@@ -40,11 +40,8 @@ class WechatConfig:
     sandbox: bool
 
 
-def config() -> WechatConfig:
-    if settings.WECHATPAY_SANDBOX:
-        from .sandbox import sandbox_config
-
-        return sandbox_config()
+def merchant_config() -> WechatConfig:
+    """The real merchant account from settings.WECHATPAY (payments.gateway picks it or the sandbox)."""
     w = settings.WECHATPAY
     return WechatConfig(
         mchid=w["MCHID"], appid=w["APPID"], apiv3_key=w["APIV3_KEY"],
@@ -64,9 +61,8 @@ def _sdk(conf: WechatConfig) -> WeChatPay:
     )
 
 
-def verify_notification(meta: dict, body: bytes) -> dict:
+def verify_notification(meta: dict, body: bytes, conf: WechatConfig) -> dict:
     """Return the decrypted transaction of a genuine notification, or raise NotificationRejected."""
-    conf = config()
     headers = {name: meta.get(f"HTTP_WECHATPAY_{name}", "") for name in
                ("SIGNATURE", "TIMESTAMP", "NONCE", "SERIAL", "SIGNATURE_TYPE")}
     missing = [name for name, value in headers.items() if not value and name != "SIGNATURE_TYPE"]
@@ -130,12 +126,3 @@ def _json(message) -> dict:
         return json.loads(message) if message else {}
     except ValueError:
         return {}
-
-
-def api():
-    conf = config()
-    if conf.sandbox:
-        from .sandbox import SandboxApi
-
-        return SandboxApi(conf)
-    return WechatApi(conf)

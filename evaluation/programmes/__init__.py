@@ -4,11 +4,12 @@ A programme's rules object (``programmes.base.ProgrammeRules``) says who may app
 graph it uses, its clocks, how its result is computed, its committee rule, its certificate
 numbering and PDF templates, and the progress steps the institution sees. Pages, admin
 buttons and scanners ask ``evaluation.rules`` (and ``can_proceed``); nothing else lists
-states. A third programme is a third module registered here.
+states. A third programme is a third module, registered in ``evaluation/apps.py``.
+
+This package's own module is only the registry, so models can ask for their rules without
+importing the programmes (which read models and grades).
 """
 from .base import ProgrammeRules
-from .capability import CapabilityRules
-from .credit import CreditRules
 
 _registry: dict[str, ProgrammeRules] = {}
 
@@ -25,7 +26,3 @@ def rules_for(kind: str) -> ProgrammeRules:
 
 def registered() -> dict[str, ProgrammeRules]:
     return dict(_registry)
-
-
-register(CreditRules())
-register(CapabilityRules())

@@ -30,14 +30,8 @@ def application_form_save(*, evaluation_id: int, section_key: str, answers: dict
             form.save(update_fields=["data", "changed_at"])
             logger.info("application form of evaluation %s: %s saved by user %s", evaluation.pk, section_key, by.pk)
         if not form.pdf_current and not form.filled().incomplete():
-            job_enqueue(_pdf_task(), form.pk)
+            job_enqueue("evaluation.tasks.generate_application_form_pdf", form.pk)
     return form
-
-
-def _pdf_task():
-    from ..tasks import generate_application_form_pdf
-
-    return generate_application_form_pdf
 
 
 def application_form_render(*, form_id: int) -> ApplicationForm:
@@ -91,9 +85,7 @@ def application_form_comment(evaluation: Evaluation, section_comments: dict[str,
 
 def acceptance_notice_request(evaluation: Evaluation) -> None:
     """The office decided on acceptance: the 受理通知书 (or 不予受理通知书) follows."""
-    from ..tasks import generate_acceptance_notice
-
-    job_enqueue(generate_acceptance_notice, evaluation.pk)
+    job_enqueue("evaluation.tasks.generate_acceptance_notice", evaluation.pk)
 
 
 def acceptance_notice_render(*, evaluation_id: int) -> Evaluation:

@@ -44,9 +44,7 @@ def evaluation_publish(*, evaluation: Evaluation, by=None) -> Evaluation:
 
 
 def enqueue_certificates(evaluation_id: int) -> None:
-    from ..tasks import generate_certificates
-
-    job_enqueue(generate_certificates, evaluation_id)
+    job_enqueue("evaluation.tasks.generate_certificates", evaluation_id)
 
 
 def keep_superseded(evaluation: Evaluation, field: str, reason: str, by) -> None:

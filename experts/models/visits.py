@@ -12,6 +12,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.fsm import ConcurrentTransitionMixin
 from core.uploads import RandomUploadPath
+from evaluation.readers import may_read
 
 from .pool import Expert, Specialty
 
@@ -387,12 +388,10 @@ class GroupReport(ConcurrentTransitionMixin, models.Model):
     def can_view_file(self, user, field_name) -> bool:
         """The office, the group, the committee members deciding the case, and the institution
         once the committee has given its result on the report."""
-        from ..meeting_selectors import sits_on_agenda
-
         evaluation = self.visit.evaluation
         institution = user.is_authenticated and user.pk == evaluation.member.user_id and bool(evaluation.grade)
         return (user.has_perm("experts.view_groupreport") or institution or self.visit.has_member(user)
-                or sits_on_agenda(user, evaluation))
+                or may_read(user, evaluation))  # may_read: committee members with the case on their agenda
 
     def download_name(self, field_name) -> str:
         return f"现场评价报告-{self.visit.evaluation.member.name}.pdf"

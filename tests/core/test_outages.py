@@ -129,12 +129,11 @@ def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_o
 
 def test_asking_again_for_recorded_work_makes_its_one_row_pending_and_sends_it_again(broker_down):
     from core.outbox import job_enqueue
-    from payments.tasks import issue_invoice
 
-    first = job_enqueue(issue_invoice, 4242)  # autocommit: sent at once (to a broker that is down)
+    first = job_enqueue("payments.tasks.issue_invoice", 4242)  # autocommit: sent at once (to a broker that is down)
     assert first.pk and OutboxJob.objects.get(pk=first.pk).state == OutboxJob.State.PENDING
     OutboxJob.objects.filter(pk=first.pk).update(state=OutboxJob.State.DONE, done_at=timezone.now())
-    again = job_enqueue(issue_invoice, 4242)
+    again = job_enqueue("payments.tasks.issue_invoice", 4242)
     row = OutboxJob.objects.get(key=first.key)
     assert again.pk == first.pk == row.pk and OutboxJob.objects.filter(key=first.key).count() == 1
     assert row.state == OutboxJob.State.PENDING and row.done_at is None and row.attempts == 2
