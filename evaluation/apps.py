@@ -30,7 +30,7 @@ class EvaluationConfig(AppConfig):
         from core.downloads import register_downloadable
         from payments.payable import register_payable
 
-        from . import programmes, tasks  # noqa: F401  (tasks: registers the Celery tasks services enqueue by name)
+        from . import tasks  # noqa: F401  (registers the Celery tasks services enqueue by name)
         from .models import (
             Appeal,
             ApplicationForm,
@@ -42,13 +42,9 @@ class EvaluationConfig(AppConfig):
             SubmittedDocument,
             SupersededFile,
         )
-        from .programmes.capability import CapabilityRules
-        from .programmes.credit import CreditRules
         from .selectors import certificate_lookup
         from .services import evaluation_fee_paid
 
-        programmes.register(CreditRules())
-        programmes.register(CapabilityRules())
         register_downloadable(Evaluation, ["report", "certificate", "plaque", "final_report", "acceptance_notice"])
         register_downloadable(ApplicationForm, ["pdf"])
         register_downloadable(SubmittedDocument, ["file"])

@@ -1,4 +1,5 @@
-"""Demo credit evaluations, one in every state, with evaluators and a realistic questionnaire."""
+"""Demo credit evaluations, one in every state, with evaluators and a realistic questionnaire.
+The evaluators are accounts here; the experts app's demo gives them their evaluator profiles."""
 import datetime as dt
 from decimal import Decimal
 
@@ -9,7 +10,6 @@ from django.utils import timezone
 
 from core.demo import DEMO_PASSWORD, DemoLogin
 from core.pdf import render_pdf
-from experts.models import Evaluator
 from membership import demo as membership_demo
 from membership.models import Member
 from payments import sandbox
@@ -61,7 +61,7 @@ def seed() -> list[DemoLogin]:
         Fee.objects.get_or_create(programme=programme, institution_type=institution_type,
                                   defaults={"amount": Decimal(amount)})
     evaluators = [_evaluator(mobile, name) for mobile, name in EVALUATORS]
-    logins = [DemoLogin(role=f"评价人员·{e.name}", login=e.user.mobile) for e in evaluators]
+    logins = [DemoLogin(role=f"评价人员·{user.name}", login=user.mobile) for user in evaluators]
     office = get_user_model().objects.filter(groups__name="评价办公室").first()
     pdf = None
     for n, target in enumerate(TARGETS, start=1):
@@ -88,13 +88,12 @@ def _city(n):
     return "北京上海广州深圳成都杭州武汉西安南京重庆天津长沙郑州济南沈阳"[n - 1]
 
 
-def _evaluator(mobile, name) -> Evaluator:
+def _evaluator(mobile, name):
     user = get_user_model().objects.filter(mobile=mobile).first()
     if user is None:
         user = get_user_model().objects.create_user(mobile=mobile, email=f"{mobile}@demo.cnmia.test",
                                                     password=DEMO_PASSWORD, name=name)
-    evaluator, _ = Evaluator.objects.get_or_create(user=user, defaults={"name": name, "organisation": "某某信用评价有限公司"})
-    return evaluator
+    return user
 
 
 def _drive(programme, member, target, office, evaluators, pdf):
@@ -129,19 +128,17 @@ def _drive(programme, member, target, office, evaluators, pdf):
                for q in items_of(programme).prefetch_related("options")}
     services.evaluation_save_answers(evaluation_id=e.pk, answers=answers, by=member.user)
     services.evaluation_submit_self_assessment(evaluation_id=e.pk, by=member.user)
-    from experts.services import assignment_create
-
     for evaluator in evaluators:
-        assignment_create(evaluation=e, evaluator=evaluator, by=office)
+        services.assignment_create(evaluation_id=e.pk, evaluator=evaluator, by=office)
     if target == "under_review":
         return
     if target == "supplement":
         services.evaluation_request_supplement(evaluation_id=e.pk, comment="请补充近三年医疗纠纷处理记录。", by=office)
         return
     for points, evaluator in zip((Decimal(8), Decimal(9)), evaluators, strict=True):
-        assignment = e.assignments.get(evaluator=evaluator.user)
+        assignment = e.assignments.get(evaluator=evaluator)
         services.assignment_save_scores(
-            assignment_id=assignment.pk, comment="总体情况良好。", submit=True, by=evaluator.user,
+            assignment_id=assignment.pk, comment="总体情况良好。", submit=True, by=evaluator,
             scores={q.pk: (points, "") for q in items_of(programme)})
     services.evaluation_initial_result(evaluation_id=e.pk, by=office, report=ContentFile(pdf, name="report.pdf"))
     if target == "initial_result":

@@ -24,12 +24,13 @@ class ExpertsConfig(AppConfig):
         from core.downloads import register_downloadable
         from evaluation.panels import register_panel
         from evaluation.readers import register_reader
-
-        from . import tasks  # noqa: F401  (registers the Celery tasks services enqueue by name)
-        from .meeting_selectors import sits_on_agenda
-        from .models import Appointment, Expert, ExpertFile, GroupReport, Meeting, Visit, WrittenDecision
-        from .panels import visit_panel
-        from .selectors import letter_lookup
+        from experts.committees import tasks as committees_tasks  # noqa: F401  (the tasks register with Celery)
+        from experts.committees.selectors import sits_on_agenda
+        from experts.models import Appointment, Expert, ExpertFile, GroupReport, Meeting, Visit, WrittenDecision
+        from experts.pool import tasks as pool_tasks  # noqa: F401
+        from experts.pool.selectors import letter_lookup
+        from experts.review import tasks as review_tasks  # noqa: F401
+        from experts.review.panels import visit_panel
 
         register_downloadable(Expert, ["consent_letter"])
         register_downloadable(Appointment, ["letter"])

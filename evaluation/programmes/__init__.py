@@ -4,12 +4,14 @@ A programme's rules object (``programmes.base.ProgrammeRules``) says who may app
 graph it uses, its clocks, how its result is computed, its committee rule, its certificate
 numbering and PDF templates, and the progress steps the institution sees. Pages, admin
 buttons and scanners ask ``evaluation.rules`` (and ``can_proceed``); nothing else lists
-states. A third programme is a third module, registered in ``evaluation/apps.py``.
+states. A third programme is a third module registered here.
 
-This package's own module is only the registry, so models can ask for their rules without
-importing the programmes (which read models and grades).
+The rules read the database only through the objects they are given (an evaluation, a
+member), never by importing models, so models can ask for their rules without a circle.
 """
 from .base import ProgrammeRules
+from .capability import CapabilityRules
+from .credit import CreditRules
 
 _registry: dict[str, ProgrammeRules] = {}
 
@@ -26,3 +28,7 @@ def rules_for(kind: str) -> ProgrammeRules:
 
 def registered() -> dict[str, ProgrammeRules]:
     return dict(_registry)
+
+
+register(CreditRules())
+register(CapabilityRules())

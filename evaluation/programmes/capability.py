@@ -110,18 +110,16 @@ class CapabilityRules(ProgrammeRules):
             since = opened + relativedelta(years=OPERATING_YEARS)
             unmet.append(f"机构开业满 {OPERATING_YEARS} 年方可申请（开业日期 {opened:%Y年%m月%d日}，"
                          f"{since:%Y年%m月%d日} 起可申请）。")
-        grade = valid_credit_grade(member, today)
-        if grade is None or not grade_at_least(grade, MIN_GRADE):
-            unmet.append("须持有有效的社会信用评价 AA 级及以上结果（当前：" + (grade or "无有效结果") +
+        result = valid_credit_result(member, today)
+        if result is None or not grade_at_least(result, MIN_GRADE):
+            unmet.append("须持有有效的社会信用评价 AA 级及以上结果（当前：" + (result.grade if result else "无有效结果") +
                          "），请先申请社会信用评价。")
         return unmet
 
     def result_for(self, evaluation, score: Decimal) -> str:
         """The star level the score earns by the programme's thresholds (its 评价等级 bands),
         capped by the credit grade the institution holds today; 不予评定 below 3 stars."""
-        from ..grades import grade_for
-
-        earned = grade_for(programme=evaluation.programme, score=score)
+        earned = evaluation.programme.grade_for(score)
         return min(earned, star_cap(evaluation.member, timezone.localdate()), key=_stars)
 
     def committee_options(self, evaluation) -> list[tuple[str, str]]:
@@ -148,28 +146,25 @@ class CapabilityRules(ProgrammeRules):
         return {"stars": stars(evaluation.grade), "level": level, "meaning": meaning, "kind": kind}
 
 
-def valid_credit_grade(member, today: dt.date) -> str | None:
-    """The member's credit grade that is valid today (published and within its validity)."""
-    from ..models import Evaluation
-
-    result = (Evaluation.objects.filter(member=member, programme__kind="credit", state=PUBLISHED,
-                                        valid_until__gte=today).order_by("-published_at").first())
-    return result.grade if result else None
+def valid_credit_result(member, today: dt.date):
+    """The member's credit evaluation whose result is valid today (published and within its
+    validity), or None."""
+    return (member.evaluations.filter(programme__kind="credit", state=PUBLISHED, valid_until__gte=today)
+            .select_related("programme").order_by("-published_at").first())
 
 
-def grade_at_least(grade: str, floor: str) -> bool:
-    from ..models import GradeBand
-
-    bands = dict(GradeBand.objects.filter(programme__kind="credit").values_list("grade", "min_score"))
-    return grade in bands and bands[grade] >= bands.get(floor, Decimal(101))
+def grade_at_least(result, floor: str) -> bool:
+    """Whether a credit result's grade is ``floor`` or better by its programme's bands."""
+    bands = dict(result.programme.grade_bands.values_list("grade", "min_score"))
+    return result.grade in bands and bands[result.grade] >= bands.get(floor, Decimal(101))
 
 
 def star_cap(member, today: dt.date) -> str:
     """The highest star level the credit grade allows: 5星 with AAA, 4星 with AA or above."""
-    grade = valid_credit_grade(member, today)
-    if grade == FIVE_STAR_GRADE:
+    result = valid_credit_result(member, today)
+    if result is not None and result.grade == FIVE_STAR_GRADE:
         return "5星"
-    if grade is not None and grade_at_least(grade, MIN_GRADE):
+    if result is not None and grade_at_least(result, MIN_GRADE):
         return "4星"
     return NOT_RATED
 

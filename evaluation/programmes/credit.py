@@ -96,9 +96,7 @@ class CreditRules(ProgrammeRules):
 
     def result_for(self, evaluation, score: Decimal) -> str:
         """The grade band the score falls in (lower-inclusive; 100 is AAA)."""
-        from ..grades import grade_for
-
-        return grade_for(programme=evaluation.programme, score=score)
+        return evaluation.programme.grade_for(score)
 
     def committee_options(self, evaluation) -> list[tuple[str, str]]:
         """The leading group approves the grade as it stands after the appeal, or sends it back."""

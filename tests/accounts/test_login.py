@@ -212,7 +212,7 @@ def test_behind_the_proxy_the_per_address_limit_keys_on_the_client_not_the_proxy
 
 @pytest.mark.parametrize("who", ["staff", "expert", "member", "nobody"])
 def test_each_person_lands_where_their_work_is_after_signing_in(client, who):
-    from tests.experts.helpers import appointed
+    from experts.pool.tests.helpers import appointed
     from tests.membership.factories import UnitMemberFactory
 
     if who == "staff":

@@ -17,10 +17,10 @@ from django.utils import timezone
 from core import fragments
 from core.selectors import UNREAD_KEY
 from evaluation.models import Evaluation
+from experts.committees.tests import helpers as m
 from experts.models import CommitteeMember
 from membership.models import Member
 from tests.evaluation import helpers as h
-from tests.experts import meeting_helpers as m
 from tests.membership.factories import UnitMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,8 +198,8 @@ def test_access_lost_while_the_cache_was_unreachable_ends_at_once_on_a_healthy_s
     """An expert taken out of a group by a process that could not reach Redis (its writes went
     unstamped): another process still holding the kept scoring page must not serve it."""
     from evaluation.models import Assignment
-    from experts import visits
-    from tests.experts import visit_helpers as v
+    from experts.review import services as visits
+    from experts.review.tests import helpers as v
 
     staff = h.office()
     v.trained_pool()

@@ -15,12 +15,12 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation, Evidence, Programme
-from experts import meetings
-from experts.services import assignment_create
+from experts.committees import meetings
+from experts.committees.tests import helpers as m
+from experts.pool.evaluators import assignment_create
 from payments.services import order_close
 from tests.core.files import pdf_bytes, upload
 from tests.evaluation import helpers as h
-from tests.experts import meeting_helpers as m
 from tests.membership.factories import UnitMemberFactory
 from tests.payments.helpers import dues_order
 

@@ -3,7 +3,12 @@ import time
 from pathlib import Path
 
 import requests
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -21,16 +26,29 @@ def fill(browser, values: dict):
         _retrying(lambda name=name, value=value: _fill_one(browser, name, value))
 
 
+# One round trip finds the field and says what it is (a page of sixty-four scores is filled
+# field by field, and every WebDriver command is a round trip). Django's id is preferred:
+# widgets such as the rich-text editor add inputs of their own.
+_FIND_FIELD = """
+const name = arguments[0];
+const found = [document.getElementById('id_' + name), ...document.getElementsByName(name)]
+  .filter(e => e && ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName));
+if (!found.length) return null;
+const field = found.find(e => e.getClientRects().length > 0) || found[0];
+return [field, field.tagName.toLowerCase(), (field.getAttribute('type') || '').toLowerCase()];
+"""
+
+
 def _fill_one(browser, name, value):
-    # Prefer Django's id: widgets such as the rich-text editor add inputs of their own.
-    matches = [m for m in browser.find_elements(By.ID, f"id_{name}") + browser.find_elements(By.NAME, name)
-               if m.tag_name in ("input", "select", "textarea")]
-    field = next((m for m in matches if m.is_displayed()), matches[0])
-    if field.get_attribute("type") in ("radio", "checkbox"):
+    found = browser.execute_script(_FIND_FIELD, name)
+    if found is None:
+        raise NoSuchElementException(f"no field {name!r} on {browser.current_url}")
+    field, tag, kind = found
+    if kind in ("radio", "checkbox"):
         click(browser, browser.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']"))
-    elif field.tag_name == "select":
+    elif tag == "select":
         field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
-    elif field.get_attribute("type") in ("date", "month", "datetime-local"):
+    elif kind in ("date", "month", "datetime-local"):
         browser.execute_script("arguments[0].value = arguments[1]", field, value)
     else:
         field.clear()

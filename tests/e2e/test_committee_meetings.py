@@ -12,11 +12,11 @@ from selenium.webdriver.common.by import By
 
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation
+from experts.committees.tests import helpers as m
 from experts.models import Meeting
 from tests.e2e.helpers import click, download, eventually, fill, login, submit, wait_for, wait_text
 from tests.e2e.test_capability_application import _capability
 from tests.evaluation import helpers as h
-from tests.experts import meeting_helpers as m
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = Evaluation.State

@@ -10,11 +10,11 @@ from selenium.webdriver.support.ui import Select
 
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation
+from experts.committees.tests import helpers as m
 from membership.models import Member
 from tests.core.files import pdf_bytes
 from tests.e2e.helpers import click, download, fill, login, submit, temp_file, wait_for, wait_text
 from tests.evaluation import helpers as h
-from tests.experts import meeting_helpers as m
 from tests.membership.factories import UnitMemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
 from core import sms
-from experts import pool
 from experts.models import Expert
+from experts.pool import services as pool
 from tests.core.files import pdf_bytes
 from tests.e2e.helpers import click, download, fill, login, submit, temp_file, wait_for, wait_text
 from tests.evaluation.helpers import office as office_user

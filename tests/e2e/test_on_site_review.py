@@ -9,11 +9,11 @@ from selenium.webdriver.common.by import By
 
 from evaluation.models import Evaluation
 from experts.models import GroupReport, Invitation, Visit
-from experts.visits import earliest_first_day
+from experts.review.services import earliest_first_day
+from experts.review.tests import helpers as v
 from tests.e2e.helpers import click, eventually, fill, login, submit, wait_for, wait_text
 from tests.e2e.test_capability_application import _capability
 from tests.evaluation import helpers as h
-from tests.experts import visit_helpers as v
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

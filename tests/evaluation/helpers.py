@@ -8,7 +8,7 @@ from evaluation import services
 from evaluation.models import Evaluation, Fee, Option, Programme
 from evaluation.selectors import items_of
 from experts.models import Evaluator
-from experts.services import assignment_create
+from experts.pool.evaluators import assignment_create
 from membership.models import Member
 from tests.accounts.factories import UserFactory
 from tests.core.files import pdf_bytes, upload

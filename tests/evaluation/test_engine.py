@@ -13,10 +13,9 @@ from core.models import Message
 from evaluation import selectors, services
 from evaluation.deadlines import act_on_clocks, expire_results, remind_office
 from evaluation.exceptions import AppealRefused, CommitteeRuleBroken, Incomplete, NotEligible, ResultChangeRefused
-from evaluation.grades import grade_for
 from evaluation.models import Deadline, Evaluation, Objection, SubmittedDocument
 from evaluation.selectors import items_of
-from experts.services import AssignmentRefused, assignment_create
+from experts.pool.evaluators import AssignmentRefused, assignment_create
 from membership.models import Member
 from tests.core.files import pdf_bytes, upload
 from tests.evaluation import helpers as h
@@ -32,12 +31,12 @@ S = Evaluation.State
     ("10", "CC"), ("9.99", "C"), ("0", "C"),
 ])
 def test_grade_bands_are_lower_inclusive(score, grade):
-    assert grade_for(programme=h.credit(), score=Decimal(score)) == grade
+    assert h.credit().grade_for(Decimal(score)) == grade
 
 
 def test_a_score_outside_0_to_100_is_an_error():
     with pytest.raises(ValueError):
-        grade_for(programme=h.credit(), score=Decimal("100.01"))
+        h.credit().grade_for(Decimal("100.01"))
 
 
 def test_only_active_unit_members_may_apply():

@@ -10,7 +10,7 @@ from evaluation import services, views
 from evaluation.deadlines import act_on_clocks
 from evaluation.models import Evaluation
 from evaluation.selectors import items_of
-from experts.services import assignment_create
+from experts.pool.evaluators import assignment_create
 from membership.models import Member
 from tests.core.files import pdf_bytes, upload
 from tests.evaluation import helpers as h

@@ -151,9 +151,9 @@ def test_each_programme_declares_its_clocks_steps_committee_and_certificates():
 # --- nothing else lists states ------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
-WATCHED = ["evaluation/views.py", "evaluation/admin.py", "evaluation/deadlines.py", "experts/views.py",
-           "experts/admin.py", "experts/services.py", "experts/admin_visits.py", "experts/visits.py",
-           "experts/visit_views.py", "experts/panels.py"]
+WATCHED = ["evaluation/views.py", "evaluation/admin.py", "evaluation/deadlines.py", "experts/workbench.py",
+           "experts/pool/views.py", "experts/review/scoring.py", "experts/pool/admin.py", "experts/pool/evaluators.py", "experts/review/admin.py",
+           "experts/review/services.py", "experts/review/views.py", "experts/review/panels.py"]
 STATE_NAMES = "|".join(sorted(S.names))
 HAND_LISTED = re.compile(rf"(?<!Assignment\.)\b(?:S|State)\.(?:{STATE_NAMES})\b|[\"'](?:{'|'.join(S.values)})[\"']")
 

@@ -3,10 +3,10 @@ say whether it matches the record (pool digest, with the earlier draws in it, se
 group and reserves). Exit status 1 if not."""
 from django.core.management.base import BaseCommand, CommandError
 
-from experts.draw import digest
 from experts.exceptions import ExpertsError
 from experts.models import Visit
-from experts.visits import draw_replay
+from experts.review.draw import digest
+from experts.review.services import draw_replay
 
 
 class Command(BaseCommand):

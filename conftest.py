@@ -1,0 +1,64 @@
+import datetime as dt
+import functools
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+
+from core import pdf, sms
+from tests.accounts.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_outboxes():
+    """Rate-limit counters live in the cache (Redis in CI): start every test clean."""
+    _clear_cache()
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+def _clear_cache():
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    # Delete only the test prefix's keys: FLUSHDB would take a developer's other data too.
+    cache.delete_pattern("*")  # django-redis: only keys under this profile's prefix
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once per module inside a transaction that is rolled back after
+    the module's last test (each test still runs in its own savepoint on top of it).
+
+    The tests on the demo read its pages, rows and permissions, not the PDFs it stores (each
+    PDF is tested with its own workflow), so while seeding every PDF is one stand-in document:
+    a real PDF, laid out once per process, instead of some fifty full renders."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        stand_in = _stand_in_pdf()
+        with (TestCase.captureOnCommitCallbacks(execute=True),
+              mock.patch.object(pdf, "HTML", lambda *args, **kwargs: SimpleNamespace(write_pdf=lambda: stand_in))):
+            call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
+
+
+@functools.cache
+def _stand_in_pdf() -> bytes:
+    return pdf.render_pdf("pdf/notice.html", {"title": "演示文件", "paragraphs": ["演示数据中的 PDF 文件"],
+                                              "date": dt.date(2026, 1, 1)})
