@@ -1,5 +1,7 @@
+import ast
 import datetime as dt
 import functools
+from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
@@ -41,6 +43,35 @@ def _clear_cache():
     cache.delete_pattern("*")  # django-redis: only keys under this profile's prefix
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` (``--dist loadgroup``): the tests of a module that uses the demo run on one
+    worker, so the demo is seeded once per module rather than once per worker; every other
+    test is its own unit, handed out in pytest-django's order (transactional tests last).
+    xdist's own grouping marks tests by rewriting their node ids, which pytest 9.2 no longer
+    reads (pytest-dev/pytest-xdist#1386), so the grouping is done here, by module."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if _uses_demo(config.rootpath / module) else nodeid
+
+    return DemoModulesTogether(config, log)
+
+
+@functools.cache
+def _uses_demo(path: Path) -> bool:
+    """Whether a test module has a test that takes the ``demo`` fixture."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return False
+    return any(isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+               and any(arg.arg == "demo" for arg in node.args.args) for node in ast.walk(tree))
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once per module inside a transaction that is rolled back after
@@ -62,3 +93,4 @@ def demo(django_db_setup, django_db_blocker):
 def _stand_in_pdf() -> bytes:
     return pdf.render_pdf("pdf/notice.html", {"title": "演示文件", "paragraphs": ["演示数据中的 PDF 文件"],
                                               "date": dt.date(2026, 1, 1)})
+

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from accounts.models import User
+from evaluation.models import Evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +116,13 @@ def test_the_demo_pool_is_realistic(demo):
 
     assert len(set(drawable(day=today + dt.timedelta(days=6)).values_list("pk", flat=True))) == len(now_drawable) - 1
     assert Conflict.objects.count() >= 3
+
+
+def test_every_published_star_institution_of_the_demo_reads_its_form(client, demo):
+    published = Evaluation.objects.filter(programme__kind="capability", state="published").select_related("member")
+    assert published.count() >= 3
+    for evaluation in published:
+        client.force_login(evaluation.member.user)
+        response = client.get(reverse("evaluation:form", args=[evaluation.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200 and "以下为提交的内容" in page and evaluation.member.name in page
