@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from core import pdf, sms
+from tests import demo_snapshot
 from tests.accounts.factories import UserFactory
 
 
@@ -79,14 +80,23 @@ def demo(django_db_setup, django_db_blocker):
 
     The tests on the demo read its pages, rows and permissions, not the PDFs it stores (each
     PDF is tested with its own workflow), so while seeding every PDF is one stand-in document:
-    a real PDF, laid out once per process, instead of some fifty full renders."""
+    a real PDF, laid out once per process, instead of some fifty full renders. A process seeds
+    once; its later modules put back a copy of the tables (tests/demo_snapshot.py)."""
+    global _demo_tables
     with django_db_blocker.unblock(), transaction.atomic():
-        stand_in = _stand_in_pdf()
-        with (TestCase.captureOnCommitCallbacks(execute=True),
-              mock.patch.object(pdf, "HTML", lambda *args, **kwargs: SimpleNamespace(write_pdf=lambda: stand_in))):
-            call_command("seed_demo")
+        if _demo_tables is None:
+            stand_in = _stand_in_pdf()
+            with (TestCase.captureOnCommitCallbacks(execute=True),
+                  mock.patch.object(pdf, "HTML", lambda *args, **kwargs: SimpleNamespace(write_pdf=lambda: stand_in))):
+                call_command("seed_demo")
+            _demo_tables = demo_snapshot.take()
+        else:
+            demo_snapshot.put_back(_demo_tables)
         yield
         transaction.set_rollback(True)
+
+
+_demo_tables: list[demo_snapshot.Table] | None = None
 
 
 @functools.cache
