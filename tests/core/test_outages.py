@@ -137,3 +137,12 @@ def test_asking_again_for_recorded_work_makes_its_one_row_pending_and_sends_it_a
     row = OutboxJob.objects.get(key=first.key)
     assert again.pk == first.pk == row.pk and OutboxJob.objects.filter(key=first.key).count() == 1
     assert row.state == OutboxJob.State.PENDING and row.done_at is None and row.attempts == 2
+
+
+def test_work_for_a_task_no_app_registered_is_refused_inside_the_transaction():
+    """Tasks are enqueued by name: a wrong name fails where it is written, not after commit."""
+    from core.outbox import job_enqueue
+
+    with pytest.raises(LookupError, match="no.such.task"):
+        job_enqueue("no.such.task", 1)
+    assert not OutboxJob.objects.exists()

@@ -61,3 +61,12 @@ def test_a_payment_for_a_payable_that_no_longer_waits_is_an_anomaly_not_a_second
     assert order.state == Order.State.PAID  # the money did arrive
     assert not MembershipTerm.objects.exists() and not Invoice.objects.exists()
     assert PaymentAnomaly.objects.get().kind == PaymentAnomaly.Kind.NOT_DUE
+
+
+def test_payments_refuses_to_open_an_order_for_a_model_no_app_registered_as_payable():
+    """payments knows a payable's workflow only through register_payable (payments.payable)."""
+    from core.models import Message
+    from payments.payable import payment_due
+
+    with pytest.raises(LookupError, match="not a registered payable"):
+        payment_due(Message())
