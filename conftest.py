@@ -1,3 +1,5 @@
+"""Fixtures and scheduling for every test (tests/ and each app's own tests/ folders): a clean
+cache and SMS outbox per test, users, and the demo data seeded once per test process."""
 import ast
 import datetime as dt
 import functools

@@ -106,14 +106,14 @@ TARGETS = [
     ("rejected", "不予受理", "北京市"),
     ("evidence", "材料上传中", "北京市"),
     ("expert_review", "专家评审", "北京市"),
-    # Evidence submitted; experts.demo_visits takes each on to a step of the on-site review.
+    # Evidence submitted; experts.review.demo takes each on to a step of the on-site review.
     ("expert_review", "抽取专家中", "浙江省"),
     ("expert_review", "待发送现场评价通知", "江苏省"),
     ("expert_review", "现场评价中", "上海市"),
     ("expert_review", "评价报告待签字", "北京市"),
     ("expert_review", "现场评价已结束", "北京市"),
 ]
-# The logins of those five, in that order (experts.demo_visits finds them by these).
+# The logins of those five, in that order (experts.review.demo finds them by these).
 VISIT_STEP_MOBILES = [f"139000002{n:02d}" for n in range(8, 13)]
 ASSOCIATIONS = [("广东省", "广东省非公立医疗机构协会", "020-83330000"),
                 ("四川省", "四川省非公立医疗机构协会", "028-86660000")]
