@@ -35,8 +35,8 @@ run: demo
 	@echo "（Ctrl+C 停止 web、worker 和 beat）"
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) SITE_URL="$(SITE_URL)" $(BIN)/honcho start -f Procfile
 
-# One worker per core, each with its own database, Redis key prefix and media folder; a module
-# that uses the demo data stays on one worker (conftest.py), so the demo is seeded once for it.
+# One worker per core, each with its own database, Redis key prefix and media folder; the
+# modules that use the demo data run on one worker (conftest.py), which seeds the demo once.
 TEST_WORKERS ?= auto
 test: setup
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30

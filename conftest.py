@@ -47,19 +47,18 @@ def _clear_cache():
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """``make test`` (``--dist loadgroup``): the tests of a module that uses the demo run on one
-    worker, so the demo is seeded once per module rather than once per worker; every other
-    test is its own unit, handed out in pytest-django's order (transactional tests last).
-    xdist's own grouping marks tests by rewriting their node ids, which pytest 9.2 no longer
-    reads (pytest-dev/pytest-xdist#1386), so the grouping is done here, by module."""
+    """``make test`` (``--dist loadgroup``): every module that uses the demo runs on one worker,
+    which seeds the demo once and puts it back for each later module (see ``demo``), while the
+    other workers take every other test one by one, in pytest-django's order (transactional
+    tests last). xdist's own grouping marks tests by rewriting their node ids, which pytest
+    9.2 no longer reads (pytest-dev/pytest-xdist#1386), so the grouping is done here."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class DemoModulesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if _uses_demo(config.rootpath / module) else nodeid
+            return "the demo modules" if _uses_demo(config.rootpath / nodeid.split("::", 1)[0]) else nodeid
 
     return DemoModulesTogether(config, log)
 
