@@ -135,7 +135,8 @@ def questionnaire_items(programme) -> QuerySet:
 def questionnaire_maximum(programme) -> Decimal:
     """The most points the self-assessment can give (each item's best option)."""
     best = questionnaire_items(programme).order_by().annotate(best=Max("options__points"))
-    return sum((row.best or Decimal(0) for row in best), Decimal(0))
+    # Quantized: SQLite returns the aggregate without the column's two places.
+    return sum((row.best or Decimal(0) for row in best), Decimal(0)).quantize(Decimal("0.01"))
 
 
 def assignable_evaluations() -> QuerySet[Evaluation]:
