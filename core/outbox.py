@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from celery import current_app
+from celery import current_app, shared_task
 from celery.signals import task_postrun
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +29,13 @@ from .models import OutboxJob
 logger = logging.getLogger(__name__)
 # What publishing raises when the broker cannot be reached.
 BROKER_ERRORS = (OperationalError, OSError)
+
+
+def outbox_task(**options):
+    """The decorator for a task the outbox sends (documents, invoices): shared_task with the
+    project's one retry policy, a storage or network error (OSError) retried with backoff."""
+    return shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX,
+                       max_retries=settings.TASK_MAX_RETRIES, **options)
 
 
 def job_key(task_name: str, args) -> str:

@@ -13,11 +13,6 @@ from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, E
 from .programmes import registered, rules_for
 
 
-def is_assigned_evaluator(*, user, evaluation: Evaluation) -> bool:
-    """Assigned and not recused: a conflict found later ends access at once."""
-    return evaluation.has_evaluator(user)
-
-
 def evaluations_of(*, member) -> QuerySet[Evaluation]:
     return member.evaluations.select_related("programme").prefetch_related("deadlines")
 

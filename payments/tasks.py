@@ -1,12 +1,12 @@
 import requests
 from celery import shared_task
-from django.conf import settings
+
+from core.outbox import outbox_task
 
 from . import sandbox, services
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX,
-             max_retries=settings.TASK_MAX_RETRIES)
+@outbox_task()
 def issue_invoice(invoice_id: int) -> str:
     """Issue the invoice of a paid order (idempotent: an issued invoice is left alone)."""
     return services.invoice_issue(invoice_id=invoice_id).number

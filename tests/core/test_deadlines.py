@@ -72,3 +72,15 @@ def test_celery_is_configured_for_safe_redelivery():
     assert task.max_retries == settings.TASK_MAX_RETRIES
     assert task.retry_backoff_max < settings.CELERY_BROKER_VISIBILITY_TIMEOUT
     assert hasattr(task, "delay_on_commit")
+
+
+@pytest.mark.parametrize("name", [
+    "membership.tasks.generate_certificate", "payments.tasks.issue_invoice", "evaluation.tasks.generate_certificates",
+    "evaluation.tasks.generate_application_form_pdf", "evaluation.tasks.generate_acceptance_notice",
+    "experts.tasks.generate_appointment_letter", "experts.tasks.generate_visit_notice",
+    "experts.tasks.generate_group_report", "experts.tasks.generate_minutes",
+])
+def test_every_task_the_outbox_sends_retries_storage_errors_within_the_redelivery_window(name):
+    task = app.tasks[name]
+    assert task.autoretry_for == (OSError,) and task.max_retries == settings.TASK_MAX_RETRIES
+    assert task.retry_backoff_max < settings.CELERY_BROKER_VISIBILITY_TIMEOUT
