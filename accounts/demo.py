@@ -13,6 +13,7 @@ STAFF = [
     ("13800000002", "eval-office@demo.cnmia.test", "评价办公室 李老师", "evaluation_office"),
     ("13800000003", "finance@demo.cnmia.test", "财务 张老师", "finance"),
     ("13800000004", "editor@demo.cnmia.test", "网站编辑 陈老师", "site_editor"),
+    ("13800000005", "cme-office@demo.cnmia.test", "继教办 赵老师", "education_office"),
 ]
 
 

@@ -16,6 +16,7 @@ MEMBERSHIP_STAFF = "membership_staff"
 EVALUATION_OFFICE = "evaluation_office"
 FINANCE = "finance"
 SITE_EDITOR = "site_editor"
+EDUCATION_OFFICE = "education_office"
 
 # Role key -> the group's name as staff see it in the admin.
 ROLE_GROUP_NAMES = {
@@ -23,6 +24,7 @@ ROLE_GROUP_NAMES = {
     EVALUATION_OFFICE: "评价办公室",
     FINANCE: "财务",
     SITE_EDITOR: "网站编辑",
+    EDUCATION_OFFICE: "继教办",
 }
 
 

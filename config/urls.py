@@ -17,6 +17,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("", include("membership.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("education/", include("education.urls")),
     path("workbench/", include("experts.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),

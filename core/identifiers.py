@@ -54,3 +54,11 @@ def validate_id_number(value: str) -> None:
 def birth_date_of(id_number: str) -> dt.date:
     """The holder's birth date, read from a valid ID number."""
     return ric.get_birth_date(id_number.strip().upper())
+
+
+def mask_id_number(value: str) -> str:
+    """An ID number as pages show it: the first 4 and last 4 characters, the rest hidden."""
+    value = (value or "").strip()
+    if len(value) <= 8:
+        return "*" * len(value)
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"

@@ -1,6 +1,7 @@
 """The expert workbench (专家工作台): one page for everyone who works as an expert, gathering
 their tasks from each concern: credit-evaluation assignments and the profile, term, training
-and conflicts of the pool, invitations to on-site reviews, and committee meetings."""
+and conflicts of the pool, invitations to on-site reviews, committee meetings, and the
+continuing-education credits earned as a lecturer."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django_fsm import can_proceed
 
 from core.fragments import active_account, cached_value, kept_page
 from core.selectors import inbox_messages
+from education.credits.selectors import lecturer_awards_of
 from evaluation.models import Assignment
 from evaluation.selectors import assignments_of
 from experts.committees.selectors import meetings_of
@@ -64,6 +66,7 @@ def workbench(request):
             "invitations": invitations_of(expert=expert) if expert is not None else [],
             "can_reapply": expert is not None and can_proceed(expert.resubmit),
             "meetings": list(meetings_of(request.user)[:5]),
+            "lecturer_awards": lecturer_awards_of(user=request.user),
         }
     return render(request, "experts/workbench.html", {
         "expert": expert, "conflict_form": conflict_form, "fragment_context": body})

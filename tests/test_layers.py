@@ -2,8 +2,10 @@
 lazy import is still a circle of knowledge). Two rules:
 
 1. No import circles between the project's own modules (tests and migrations left out).
-2. No upward import: an app imports only the apps below it (``ALLOWED``), and inside
-   ``experts`` a concern imports only the concerns before it (pool ← review ← committees).
+2. No upward import: an app imports only the apps below it (``ALLOWED``), and inside an app
+   split by concern a concern imports only the concerns before it (``CONCERNS``: experts'
+   pool ← review ← committees; education's projects ← registration ← attendance, assessment
+   ← credits).
    What an upper app adds to a lower one goes through a registered seam (payables, readers,
    panels, downloads, certificate lookups), connected in the upper app's ``apps.py``.
 """
@@ -23,14 +25,21 @@ ALLOWED = {
     "payments": {"core", "accounts"},
     "membership": {"core", "accounts", "payments"},
     "evaluation": {"core", "accounts", "payments", "membership"},
-    "experts": {"core", "accounts", "payments", "membership", "evaluation"},
+    "education": {"core", "accounts", "payments", "membership"},
+    "experts": {"core", "accounts", "payments", "membership", "evaluation", "education"},
     "portal": {"core", "accounts"},
 }
-# Inside experts: a concern and the concerns it may use, besides the shared exception tree. The
-# package's own gathering modules (models, urls, admin, demo, workbench, apps, deadlines) sit
-# above all three and may use them all.
-EXPERT_CONCERNS = {"pool": set(), "review": {"pool"}, "committees": {"pool", "review"}}
-EXPERTS_SHARED = {"experts", "experts.exceptions"}
+# Inside an app split by concern: each concern and the concerns it may use, besides the app's
+# shared modules (its exception tree, pure rules). The package's own gathering modules (models,
+# urls, admin, demo, apps, deadlines, the pages that gather every concern) sit above them all.
+CONCERNS = {
+    "experts": {"pool": set(), "review": {"pool"}, "committees": {"pool", "review"}},
+    "education": {"projects": set(), "registration": {"projects"}, "attendance": {"projects", "registration"},
+                  "assessment": {"projects", "registration"},
+                  "credits": {"projects", "registration", "attendance", "assessment"}},
+}
+SHARED = {"experts": {"experts", "experts.exceptions"},
+          "education": {"education", "education.exceptions", "education.rules"}}
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:
@@ -122,16 +131,17 @@ def upward_imports(graph: dict[str, set[str]]) -> list[str]:
             if app in ALLOWED and other != app and other not in ALLOWED[app]:
                 wrong.add(f"{module} → {other}")
             concern = _concern(module)
-            if concern and other == "experts" and target not in EXPERTS_SHARED:
+            if concern and other == app and target not in SHARED[app]:
                 target_concern = _concern(target)
-                if target_concern != concern and target_concern not in EXPERT_CONCERNS[concern]:
-                    wrong.add(f"{module} → {'experts.' + target_concern if target_concern else target}")
+                if target_concern != concern and target_concern not in CONCERNS[app][concern]:
+                    wrong.add(f"{module} → {f'{app}.{target_concern}' if target_concern else target}")
     return sorted(wrong)
 
 
 def _concern(module: str) -> str | None:
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in EXPERT_CONCERNS else None
+    concerns = CONCERNS.get(parts[0], {})
+    return parts[1] if len(parts) > 1 and parts[1] in concerns else None
 
 
 def test_the_project_has_no_import_circle():
