@@ -19,19 +19,19 @@ KINDS = dict(AttendanceEvent.Kind.choices)
 
 
 @permission_required("education.run_checkin", raise_exception=True)
-def checkin_screen(request, pk, kind):
+def checkin_screen(request, pk, phase):
     """The screen at the venue: a QR code that changes every 30 seconds (the page reloads
     itself), and how many have checked in or out so far."""
     session = get_object_or_404(Session.objects.select_related("project"), pk=pk)
-    if kind not in KINDS:
-        return redirect("education:checkin", pk=pk, kind="in")
-    scan_url = settings.SITE_URL + reverse("education:scan", args=[session.pk, code_make(session_id=session.pk, kind=kind)])
+    if phase not in KINDS:
+        return redirect("education:checkin", pk=pk, phase="in")
+    scan_url = settings.SITE_URL + reverse("education:scan", args=[session.pk, code_make(session_id=session.pk, kind=phase)])
     counted = Attendance.objects.filter(session=session).exclude(
-        **{"checked_in_at" if kind == "in" else "checked_out_at": None}).count()
-    opens, closes = services.scan_window(session, kind)
+        **{"checked_in_at" if phase == "in" else "checked_out_at": None}).count()
+    opens, closes = services.scan_window(session, phase)
     now = timezone.now()
     return render(request, "education/checkin_screen.html", {
-        "session": session, "project": session.project, "kind": kind, "label": KINDS[kind], "qr": qr_svg(scan_url),
+        "session": session, "project": session.project, "kind": phase, "label": KINDS[phase], "qr": qr_svg(scan_url),
         "scan_url": scan_url, "rotation": CODE_ROTATION, "counted": counted,
         "registered": session.project.registrations.filter(state="registered").count(),
         "opens": opens, "closes": closes, "window_open": opens <= now <= closes,

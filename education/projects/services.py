@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from core.workflow import locked_step
 from education.exceptions import ProjectRuleBroken
+from education.rules import PROJECT_CAP
 
 from .models import Amendment, Project
 
 logger = logging.getLogger(__name__)
+TENTH = Decimal("0.1")
 
 
 def _locked(project_id: int) -> Project:
@@ -90,6 +92,10 @@ def project_amend(*, project_id: int, by, reason: str, credit_value: Decimal,
     who changed it and why. Refused before approval (edit it directly) and once credited (a
     correction then voids and reissues certificates)."""
     reason = _require(reason, "变更须写明原因。")
+    credit_value = Decimal(credit_value).quantize(TENTH)
+    if not Decimal("0.5") <= credit_value <= PROJECT_CAP:
+        raise ProjectRuleBroken(f"项目学分应在 0.5 至 {PROJECT_CAP} 之间。")
+    session_hours = {pk: Decimal(hours).quantize(TENTH) for pk, hours in session_hours.items()}
     with transaction.atomic():
         project = _locked(project_id)
         if project.state not in (Project.State.APPROVED, Project.State.OPEN):

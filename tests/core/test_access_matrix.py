@@ -21,7 +21,7 @@ from membership.models import Member
 pytestmark = pytest.mark.django_db
 
 STAFF_LOGINS = {"membership_staff": "13800000001", "evaluation_office": "13800000002", "finance": "13800000003",
-                "site_editor": "13800000004"}
+                "site_editor": "13800000004", "education_office": "13800000005"}
 DENIED = {302, 403, 404}
 
 # Who among staff may download each private file: the permission a role needs. Owners (the
@@ -55,6 +55,8 @@ FILE_POLICY = {
     ("experts.groupreport", "pdf"): "experts.view_groupreport",
     ("experts.meeting", "minutes_pdf"): "experts.view_meeting",
     ("experts.writtendecision", "document"): "experts.view_writtendecision",
+    ("education.creditcertificate", "pdf"): "education.view_creditcertificate",
+    ("education.transcript", "pdf"): "education.view_transcript",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}
 SIGNED_IN_FILES = {("evaluation.programmedocument", "template")}  # blank templates for any applicant
@@ -148,6 +150,8 @@ CAPABILITY = "capability"
 VISIT = "visit"
 MEETING = "meeting"
 RECTIFICATION = "rectification"
+REGISTRATION = "registration"
+CHECKIN = "checkin"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -173,6 +177,14 @@ def _arguments(name, owner, evaluation, order, assignment):
         "evaluation:standard": None,  # 学习标准: public
         "portal:column": None,
         "portal:article": None,
+        "education:project": None,  # the public 学分继教 column
+        "education:register": None,  # anyone signed in may register for a published project
+        "education:scan": None,  # a signed code: refusals are tested in education/attendance/tests
+        "education:registration": REGISTRATION,  # a participant's own registration (below)
+        "education:pay": REGISTRATION,
+        "education:cancel": REGISTRATION,
+        "education:quiz": REGISTRATION,
+        "education:checkin": CHECKIN,  # the venue's screen: the 继教办's
     }
     if name in by_name:
         return by_name[name]
@@ -212,6 +224,16 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
                 "evaluation__member__user").first()
             arguments = {"pk": check.evaluation_id, "spot_check_pk": check.pk}
             rightful = check.evaluation.member.user
+        if arguments == REGISTRATION:
+            from education.models import Registration
+
+            registration = Registration.objects.filter(state="registered").select_related("user").first()
+            arguments, rightful = {"pk": registration.pk}, registration.user
+        if arguments == CHECKIN:
+            from education.models import Session
+
+            arguments = {"pk": Session.objects.first().pk, "phase": "in"}
+            rightful = _staff()["education_office"]
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)
@@ -284,7 +306,7 @@ def test_private_files_open_for_their_owner_and_the_roles_that_need_them_only(de
 def _owners(obj) -> set[int]:
     """Accounts that own a file's object (for the cross-member check)."""
     for path in ("member.user_id", "evaluation.member.user_id", "spot_check.evaluation.member.user_id",
-                 "order.payer_id", "recipient_id"):
+                 "order.payer_id", "recipient_id", "award.user_id", "user_id"):
         value = obj
         try:
             for part in path.split("."):
