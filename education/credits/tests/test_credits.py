@@ -92,9 +92,11 @@ def test_with_an_assessment_credits_wait_for_results_then_come_by_the_fifth_work
                                         recorded_by=office, note="现场笔试")
     assert run_scanner() == 0  # one participant has no result yet
     due = add_working_days(project.ends_on, 5).date
-    with time_machine.travel(timezone.make_aware(dt.datetime.combine(due, dt.time(8))), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert run_scanner() == 1
+    with (
+        time_machine.travel(timezone.make_aware(dt.datetime.combine(due, dt.time(8))), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert run_scanner() == 1
     reasons = dict(CreditAward.objects.filter(project=project).values_list("registration", "reason"))
     assert reasons == {tested.pk: "", silent.pk: "未参加考核", failed.pk: "考核未通过"}
 
