@@ -78,9 +78,10 @@ def prepare(env: dict, members: int) -> tuple[list, dict]:
                          f"print(seed_large.seed({members}))")
     facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
     facts.update(_demo_facts(env))
-    session, evaluator_session, office_session, evidence_session, committee_session = (
+    session, evaluator_session, office_session, evidence_session, committee_session, learner_session, cme_session = (
         _django(env, _SESSION_SNIPPET.format(mobile=facts[key])).strip().splitlines()[-1]
-        for key in ("member_mobile", "evaluator_mobile", "office_mobile", "evidence_mobile", "committee_mobile"))
+        for key in ("member_mobile", "evaluator_mobile", "office_mobile", "evidence_mobile", "committee_mobile",
+                    "learner_mobile", "cme_office_mobile"))
     pages = [
         ("bare view (ceiling)", "/livez", None),
         ("home", "/", None),
@@ -96,11 +97,18 @@ def prepare(env: dict, members: int) -> tuple[list, dict]:
         ("admin evaluation list", "/admin/evaluation/evaluation/", office_session),
         ("evidence page", f"/evaluation/{facts['evidence_id']}/evidence/", evidence_session),
         ("agenda and vote page", f"/workbench/meetings/{facts['meeting_id']}/", committee_session),
+        ("CME project list", "/education/", None),
+        ("CME project page", f"/education/projects/{facts['cme_project_id']}/", learner_session),
+        ("CME registration", f"/education/registrations/{facts['cme_registration_id']}/", learner_session),
+        ("my credits", "/education/credits/", learner_session),
+        ("check-in screen", f"/education/sessions/{facts['cme_session_id']}/checkin/in/", cme_session),
     ]
     logins = {"member centre": "member_mobile", "evaluation detail": "member_mobile",
               "expert workbench": "evaluator_mobile", "scoring page": "evaluator_mobile",
               "admin evaluation list": "office_mobile", "evidence page": "evidence_mobile",
-              "agenda and vote page": "committee_mobile"}
+              "agenda and vote page": "committee_mobile", "CME project page": "learner_mobile",
+              "CME registration": "learner_mobile", "my credits": "learner_mobile",
+              "check-in screen": "cme_office_mobile"}
     return pages, {name: facts[key] for name, key in logins.items()}
 
 
@@ -112,8 +120,8 @@ def _background(call: str) -> dict:
 
 def _demo_facts(env: dict) -> dict:
     """The demo data (seed_demo, idempotent) on the benchmark's database gives the pages that
-    need a whole procedure behind them: a star application uploading its evidence, and a
-    committee meeting with its agenda."""
+    need a whole procedure behind them: a star application uploading its evidence, a
+    committee meeting with its agenda, and a credited continuing-education project."""
     subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, check=True, capture_output=True,
                    env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
     return eval(_django(env, _DEMO_FACTS_SNIPPET).strip().splitlines()[-1])  # noqa: S307 - our own dict literal
@@ -125,8 +133,14 @@ from experts.models import Meeting
 evidence = Evaluation.objects.filter(state="evidence", programme__kind="capability").order_by("pk").first()
 meeting = Meeting.objects.filter(state="convened", committee__kind="capability").order_by("pk").first()
 seat = meeting.committee.members.filter(until__isnull=True).select_related("user").order_by("pk").first()
+from education.models import Project
+credited = Project.objects.filter(state="credited").order_by("pk").first()
+registration = credited.registrations.filter(state="registered").select_related("user").order_by("pk").first()
 print(repr({"evidence_id": evidence.pk, "evidence_mobile": evidence.member.user.mobile,
-            "meeting_id": meeting.pk, "committee_mobile": seat.user.mobile}))
+            "meeting_id": meeting.pk, "committee_mobile": seat.user.mobile,
+            "cme_project_id": credited.pk, "cme_registration_id": registration.pk,
+            "learner_mobile": registration.user.mobile, "cme_session_id": credited.sessions.order_by("pk").first().pk,
+            "cme_office_mobile": "13800000005"}))
 """
 
 

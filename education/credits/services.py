@@ -1,5 +1,6 @@
 """Every write to credits: computing a finished project's credits once, numbering and
 rendering certificates, voiding and reissuing them, and yearly transcripts."""
+import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 NO_RESULT = "未参加考核"
 CREDIT_WORKING_DAYS = 5  # credits are computed within 5 working days of the project's end
+TRANSCRIPT_REUSE = dt.timedelta(minutes=10)
 
 
 def _participant_award(project, registration, *, hours, total_hours, results, today) -> CreditAward:
@@ -147,8 +149,13 @@ def certificate_reissue(*, certificate_id: int, by, reason: str, credits: Decima
 
 
 def transcript_request(*, user, year: int) -> Transcript:
-    """A 学分证明 for the year, made by Celery; each request is its own document, kept."""
+    """A 学分证明 for the year, made by Celery; each request is its own document, kept. A second
+    press within ``TRANSCRIPT_REUSE`` gets the one just made (no document per click)."""
     with transaction.atomic():
+        recent = (Transcript.objects.filter(
+            user=user.pk, year=year, requested_at__gte=timezone.now() - TRANSCRIPT_REUSE).first())
+        if recent is not None:
+            return recent
         transcript = Transcript.objects.create(user=user, year=year)
         job_enqueue("education.tasks.generate_transcript", transcript.pk)
     return transcript

@@ -83,7 +83,7 @@ def test_seed_demo_creates_a_superuser_and_one_user_per_role_and_prints_logins(d
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert User.objects.get(mobile="13800000000").is_superuser
-    for group in ["会员部", "评价办公室", "财务", "网站编辑"]:
+    for group in ["会员部", "评价办公室", "财务", "网站编辑", "继教办"]:
         member = Group.objects.get(name=group).user_set.get()
         assert member.is_staff and not member.is_superuser
         assert member.check_password("portal-demo-2026")
@@ -126,3 +126,23 @@ def test_every_published_star_institution_of_the_demo_reads_its_form(client, dem
         response = client.get(reverse("evaluation:form", args=[evaluation.pk]))
         page = response.content.decode()
         assert response.status_code == 200 and "以下为提交的内容" in page and evaluation.member.name in page
+
+
+def test_the_demo_has_a_project_open_one_running_today_and_one_credited_with_certificates(client, demo):
+    from django.utils import timezone
+
+    from education.models import CreditCertificate, Project
+
+    today = timezone.localdate()
+    projects = Project.objects.order_by("starts_on")
+    finished, running, upcoming = list(projects)
+    assert upcoming.registration_open() and upcoming.member_fee < upcoming.fee
+    assert running.state == "open" and running.sessions.filter(starts_at__date=today).exists()
+    assert finished.state == "credited"
+    certificates = CreditCertificate.objects.filter(award__project=finished, state="valid")
+    assert certificates.count() == 3 and all(c.pdf for c in certificates)  # two participants and the lecturer
+    nothing = finished.awards.get(credits=0)
+    assert "低于项目要求的 80%" in nothing.reason
+    client.force_login(User.objects.get(mobile="13600000001"))
+    page = client.get(reverse("education:my_credits")).content.decode()
+    assert certificates.get(award__user__mobile="13600000001").number in page
