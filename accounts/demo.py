@@ -14,6 +14,7 @@ STAFF = [
     ("13800000003", "finance@demo.cnmia.test", "财务 张老师", "finance"),
     ("13800000004", "editor@demo.cnmia.test", "网站编辑 陈老师", "site_editor"),
     ("13800000005", "cme-office@demo.cnmia.test", "继教办 赵老师", "education_office"),
+    ("13800000006", "purchasing@demo.cnmia.test", "团购办 钱老师", "purchasing_office"),
 ]
 
 

@@ -17,6 +17,7 @@ EVALUATION_OFFICE = "evaluation_office"
 FINANCE = "finance"
 SITE_EDITOR = "site_editor"
 EDUCATION_OFFICE = "education_office"
+PURCHASING_OFFICE = "purchasing_office"
 
 # Role key -> the group's name as staff see it in the admin.
 ROLE_GROUP_NAMES = {
@@ -25,6 +26,7 @@ ROLE_GROUP_NAMES = {
     FINANCE: "财务",
     SITE_EDITOR: "网站编辑",
     EDUCATION_OFFICE: "继教办",
+    PURCHASING_OFFICE: "团购办",
 }
 
 

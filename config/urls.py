@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("membership.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("education/", include("education.urls")),
+    path("purchasing/", include("purchasing.urls")),
     path("workbench/", include("experts.urls")),
     path("", include("core.urls")),
     path("", include("portal.urls")),

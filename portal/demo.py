@@ -128,6 +128,7 @@ def seed():
             ("入会申请", {"page": MenuItem.Page.JOIN}), ("会员中心", {"page": MenuItem.Page.CENTRE}),
             ("国家行业评价", {"page": MenuItem.Page.EVALUATION}), ("结果公示", {"page": MenuItem.Page.NOTICES}),
             ("结果查询", {"page": MenuItem.Page.REGISTRY}), ("学分继教", {"page": MenuItem.Page.EDUCATION}),
+            ("医药产品团购", {"page": MenuItem.Page.PURCHASING}),
         ]):
             MenuItem.objects.create(title=title, position=position, **target)
     for position, (name, url) in enumerate(LINKS):

@@ -159,6 +159,7 @@ class MenuItem(models.Model):
         REGISTRY = "evaluation:registry", "评价结果查询"
         WORKBENCH = "experts:workbench", "专家工作台"
         EDUCATION = "education:projects", "学分继教"
+        PURCHASING = "purchasing:rounds", "医药产品团购"
 
     title = models.CharField("菜单名称", max_length=30)
     position = models.PositiveSmallIntegerField("排序", default=0)

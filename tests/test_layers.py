@@ -26,6 +26,7 @@ ALLOWED = {
     "membership": {"core", "accounts", "payments"},
     "evaluation": {"core", "accounts", "payments", "membership"},
     "education": {"core", "accounts", "payments", "membership"},
+    "purchasing": {"core", "accounts", "payments", "membership"},
     "experts": {"core", "accounts", "payments", "membership", "evaluation", "education"},
     "portal": {"core", "accounts"},
 }
@@ -37,9 +38,12 @@ CONCERNS = {
     "education": {"projects": set(), "registration": {"projects"}, "attendance": {"projects", "registration"},
                   "assessment": {"projects", "registration"},
                   "credits": {"projects", "registration", "attendance", "assessment"}},
+    "purchasing": {"suppliers": set(), "catalogue": {"suppliers"}, "rounds": {"suppliers", "catalogue"},
+                   "orders": {"suppliers", "catalogue", "rounds"}},
 }
 SHARED = {"experts": {"experts", "experts.exceptions"},
-          "education": {"education", "education.exceptions", "education.rules"}}
+          "education": {"education", "education.exceptions", "education.rules"},
+          "purchasing": {"purchasing", "purchasing.exceptions", "purchasing.pricing"}}
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:

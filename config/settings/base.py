@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "solo",
     # Project apps, lowest layer first (see ARCHITECTURE.md).
-    *(PROJECT_APPS := ["core", "accounts", "payments", "membership", "evaluation", "education", "experts", "portal"]),
+    *(PROJECT_APPS := ["core", "accounts", "payments", "membership", "evaluation", "education", "purchasing", "experts", "portal"]),
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,8 @@ from membership.models import Member
 pytestmark = pytest.mark.django_db
 
 STAFF_LOGINS = {"membership_staff": "13800000001", "evaluation_office": "13800000002", "finance": "13800000003",
-                "site_editor": "13800000004", "education_office": "13800000005"}
+                "site_editor": "13800000004", "education_office": "13800000005",
+                "purchasing_office": "13800000006"}
 DENIED = {302, 403, 404}
 
 # Who among staff may download each private file: the permission a role needs. Owners (the
@@ -57,6 +58,8 @@ FILE_POLICY = {
     ("experts.writtendecision", "document"): "experts.view_writtendecision",
     ("education.creditcertificate", "pdf"): "education.view_creditcertificate",
     ("education.transcript", "pdf"): "education.view_transcript",
+    ("purchasing.licence", "file"): "purchasing.view_licence",
+    ("purchasing.purchaseorder", "pdf"): "purchasing.view_purchaseorder",
 }
 PUBLIC_FILES = {("portal.article", "cover"), ("portal.articleattachment", "file"), ("portal.friendlylink", "logo")}
 SIGNED_IN_FILES = {("evaluation.programmedocument", "template")}  # blank templates for any applicant
@@ -152,6 +155,7 @@ MEETING = "meeting"
 RECTIFICATION = "rectification"
 REGISTRATION = "registration"
 CHECKIN = "checkin"
+ANSWER, MEMBER_ORDER, SUPPLIER_ORDER, SUPPLIER_FEE = "answer", "member order", "supplier order", "supplier fee"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -185,6 +189,11 @@ def _arguments(name, owner, evaluation, order, assignment):
         "education:cancel": REGISTRATION,
         "education:quiz": REGISTRATION,
         "education:checkin": CHECKIN,  # the venue's screen: the 继教办's
+        "purchasing:round": None,  # public: pooled quantities only, never a member's
+        "purchasing:answer": ANSWER,  # a member asked to confirm a closed round (below)
+        "purchasing:order": MEMBER_ORDER,  # an order: its member's page
+        "purchasing:supplier_order": SUPPLIER_ORDER,  # and its supplier's
+        "purchasing:fee_pay": SUPPLIER_FEE,  # a supplier's service fee
     }
     if name in by_name:
         return by_name[name]
@@ -234,6 +243,8 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
 
             arguments = {"pk": Session.objects.first().pk, "phase": "in"}
             rightful = _staff()["education_office"]
+        if arguments in (ANSWER, MEMBER_ORDER, SUPPLIER_ORDER, SUPPLIER_FEE):
+            arguments, rightful = _purchasing_arguments(arguments)
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
         url = reverse(name, kwargs=arguments)
@@ -248,6 +259,24 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
             if status not in DENIED:
                 failures.append(f"{who or 'anonymous'} {url}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def _purchasing_arguments(kind):
+    """A closed demo round's pending answer, a confirmed order (its member's and its supplier's
+    pages) and a service fee owed by that supplier."""
+    from purchasing.models import Participation, PurchaseOrder, ServiceFee
+
+    order = PurchaseOrder.objects.select_related("member__user", "supplier__user", "round").first()
+    if kind == ANSWER:
+        answer = Participation.objects.filter(decision="pending").select_related("member__user").first()
+        return {"pk": answer.round_id}, answer.member.user
+    if kind == MEMBER_ORDER:
+        return {"pk": order.pk}, order.member.user
+    if kind == SUPPLIER_ORDER:
+        return {"pk": order.pk}, order.supplier.user
+    fee, _ = ServiceFee.objects.get_or_create(round=order.round, supplier=order.supplier,
+                                              defaults={"base_amount": order.amount, "amount": 1})
+    return {"pk": fee.pk}, order.supplier.user
 
 
 def _visit_arguments(name):
@@ -306,7 +335,7 @@ def test_private_files_open_for_their_owner_and_the_roles_that_need_them_only(de
 def _owners(obj) -> set[int]:
     """Accounts that own a file's object (for the cross-member check)."""
     for path in ("member.user_id", "evaluation.member.user_id", "spot_check.evaluation.member.user_id",
-                 "order.payer_id", "recipient_id", "award.user_id", "user_id"):
+                 "order.payer_id", "recipient_id", "award.user_id", "user_id", "supplier.user_id"):
         value = obj
         try:
             for part in path.split("."):

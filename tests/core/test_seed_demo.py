@@ -83,7 +83,7 @@ def test_seed_demo_creates_a_superuser_and_one_user_per_role_and_prints_logins(d
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert User.objects.get(mobile="13800000000").is_superuser
-    for group in ["会员部", "评价办公室", "财务", "网站编辑", "继教办"]:
+    for group in ["会员部", "评价办公室", "财务", "网站编辑", "继教办", "团购办"]:
         member = Group.objects.get(name=group).user_set.get()
         assert member.is_staff and not member.is_superuser
         assert member.check_password("portal-demo-2026")

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("supplier/apply/", views.apply, name="supplier_apply")]
