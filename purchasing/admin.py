@@ -103,12 +103,16 @@ class RoundItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "product" not in self.fields:  # a published round: shown, not edited
+            return
         self.fields["product"].queryset = Product.objects.filter(state=Product.State.LISTED).select_related("supplier")
         if self.instance.pk:
             self.fields["tier_text"].initial = "\n".join(f"{q} {p}" for q, p in self.instance.tier_list())
 
     def clean(self):
         data = super().clean()
+        if "tier_text" not in self.fields:
+            return data
         try:
             tiers = parse_tiers(data.get("tier_text", ""))
         except ValueError as exc:
@@ -129,6 +133,18 @@ class RoundItemInline(admin.TabularInline):
 
     def _editable(self, obj) -> bool:
         return obj is None or obj.state == Round.State.DRAFT
+
+    def get_fields(self, request, obj=None):
+        if self._editable(obj):
+            return ["product", "tier_text", "minimum_quantity"]
+        return ["product", "tier_list_display", "minimum_quantity", "outcome", "pooled_quantity", "final_price"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if self._editable(obj) else self.get_fields(request, obj)
+
+    @admin.display(description="阶梯价")
+    def tier_list_display(self, item):
+        return "；".join(f"≥{q}：¥{p}" for q, p in item.tier_list())
 
     def has_add_permission(self, request, obj=None):
         return self._editable(obj) and super().has_add_permission(request, obj)
