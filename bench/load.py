@@ -78,10 +78,11 @@ def prepare(env: dict, members: int) -> tuple[list, dict]:
                          f"print(seed_large.seed({members}))")
     facts = eval(facts.strip().splitlines()[-1])  # noqa: S307 - our own script's dict literal
     facts.update(_demo_facts(env))
-    session, evaluator_session, office_session, evidence_session, committee_session, learner_session, cme_session = (
+    (session, evaluator_session, office_session, evidence_session, committee_session, learner_session, cme_session,
+     buyer_session, supplier_session) = (
         _django(env, _SESSION_SNIPPET.format(mobile=facts[key])).strip().splitlines()[-1]
         for key in ("member_mobile", "evaluator_mobile", "office_mobile", "evidence_mobile", "committee_mobile",
-                    "learner_mobile", "cme_office_mobile"))
+                    "learner_mobile", "cme_office_mobile", "buyer_mobile", "supplier_mobile"))
     pages = [
         ("bare view (ceiling)", "/livez", None),
         ("home", "/", None),
@@ -102,13 +103,17 @@ def prepare(env: dict, members: int) -> tuple[list, dict]:
         ("CME registration", f"/education/registrations/{facts['cme_registration_id']}/", learner_session),
         ("my credits", "/education/credits/", learner_session),
         ("check-in screen", f"/education/sessions/{facts['cme_session_id']}/checkin/in/", cme_session),
+        ("purchasing round page", f"/purchasing/rounds/{facts['round_id']}/", buyer_session),
+        ("member's purchase orders", "/purchasing/orders/", buyer_session),
+        ("supplier centre", "/purchasing/supplier/", supplier_session),
     ]
     logins = {"member centre": "member_mobile", "evaluation detail": "member_mobile",
               "expert workbench": "evaluator_mobile", "scoring page": "evaluator_mobile",
               "admin evaluation list": "office_mobile", "evidence page": "evidence_mobile",
               "agenda and vote page": "committee_mobile", "CME project page": "learner_mobile",
               "CME registration": "learner_mobile", "my credits": "learner_mobile",
-              "check-in screen": "cme_office_mobile"}
+              "check-in screen": "cme_office_mobile", "purchasing round page": "buyer_mobile",
+              "member's purchase orders": "buyer_mobile", "supplier centre": "supplier_mobile"}
     return pages, {name: facts[key] for name, key in logins.items()}
 
 
@@ -134,13 +139,16 @@ evidence = Evaluation.objects.filter(state="evidence", programme__kind="capabili
 meeting = Meeting.objects.filter(state="convened", committee__kind="capability").order_by("pk").first()
 seat = meeting.committee.members.filter(until__isnull=True).select_related("user").order_by("pk").first()
 from education.models import Project
+from purchasing.models import Round
 credited = Project.objects.filter(state="credited").order_by("pk").first()
 registration = credited.registrations.filter(state="registered").select_related("user").order_by("pk").first()
 print(repr({"evidence_id": evidence.pk, "evidence_mobile": evidence.member.user.mobile,
             "meeting_id": meeting.pk, "committee_mobile": seat.user.mobile,
             "cme_project_id": credited.pk, "cme_registration_id": registration.pk,
             "learner_mobile": registration.user.mobile, "cme_session_id": credited.sessions.order_by("pk").first().pk,
-            "cme_office_mobile": "13800000005"}))
+            "cme_office_mobile": "13800000005",
+            "round_id": Round.objects.get(state="published").pk, "buyer_mobile": "13900000005",
+            "supplier_mobile": "13500000001"}))
 """
 
 

@@ -5,9 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,19 +12,10 @@ from education.attendance.codes import code_make
 from education.credits.services import project_credits_compute
 from education.projects.tests.helpers import attend, make_project, office_user, seat
 from tests.accounts.factories import UserFactory
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 BUDGET = 12
-
-
-def count(user, url) -> int:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    client.get(url)  # caches warmed (site settings, menus, content types)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200, url
-    return sum('"django_session"' not in query["sql"] for query in captured.captured_queries)
 
 
 def world(size: int):
@@ -52,14 +40,14 @@ def pages(office, person, project, registration):
     with time_machine.travel(session.starts_at + dt.timedelta(minutes=10), tick=False):
         scan = reverse("education:scan", args=[session.pk, code_make(session_id=session.pk, kind="out")])
         return {
-            "column": count(None, reverse("education:projects")),
-            "project": count(person, reverse("education:project", args=[project.pk])),
-            "register": count(UserFactory(), reverse("education:register", args=[project.pk])),
-            "registration": count(person, reverse("education:registration", args=[registration.pk])),
-            "my registrations": count(person, reverse("education:my_registrations")),
-            "my credits": count(person, reverse("education:my_credits")),
-            "check-in screen": count(office, reverse("education:checkin", args=[session.pk, "in"])),
-            "scan": count(person, scan),
+            "column": page_queries(None, reverse("education:projects")),
+            "project": page_queries(person, reverse("education:project", args=[project.pk])),
+            "register": page_queries(UserFactory(), reverse("education:register", args=[project.pk])),
+            "registration": page_queries(person, reverse("education:registration", args=[registration.pk])),
+            "my registrations": page_queries(person, reverse("education:my_registrations")),
+            "my credits": page_queries(person, reverse("education:my_credits")),
+            "check-in screen": page_queries(office, reverse("education:checkin", args=[session.pk, "in"])),
+            "scan": page_queries(person, scan),
         }
 
 

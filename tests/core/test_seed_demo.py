@@ -146,3 +146,20 @@ def test_the_demo_has_a_project_open_one_running_today_and_one_credited_with_cer
     client.force_login(User.objects.get(mobile="13600000001"))
     page = client.get(reverse("education:my_credits")).content.decode()
     assert certificates.get(award__user__mobile="13600000001").number in page
+
+
+def test_the_demo_has_two_suppliers_an_open_round_and_a_closed_one_with_orders(client, demo):
+    from django.utils import timezone
+
+    from purchasing.models import PurchaseOrder, Round, Supplier
+
+    assert set(Supplier.objects.values_list("user__mobile", "state")) == {
+        ("13500000001", "approved"), ("13500000002", "submitted")}
+    assert Supplier.objects.get(user__mobile="13500000001").products.count() >= 2
+    open_round = Round.objects.get(state="published")
+    assert open_round.is_open(timezone.now())
+    closed = Round.objects.get(state="closed")
+    orders = PurchaseOrder.objects.filter(round=closed)
+    assert orders.exists() and all(order.pdf for order in orders)
+    client.force_login(User.objects.get(mobile="13500000001"))
+    assert orders.first().number in client.get(reverse("purchasing:supplier_centre")).content.decode()
