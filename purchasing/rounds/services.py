@@ -68,13 +68,15 @@ def demand_set(*, round_id: int, user, quantities: dict[int, int], now=None) -> 
         round_ = Round.objects.select_for_update().get(pk=round_id)
         if not round_.is_open(now or timezone.now()):
             raise RoundRefused("团购活动不在报名时间内：截止后数量不能再修改。")
-        items = {item.pk: item for item in round_.items.all()}
+        items = {item.pk: item for item in round_.items.select_related("product")}
         changed = []
         for item_id, quantity in quantities.items():
             if item_id not in items:
                 raise RoundRefused("该产品不在本次团购中。")
             if not 0 <= quantity <= MAX_QUANTITY:
                 raise RoundRefused(f"数量应在 0 至 {MAX_QUANTITY} 之间。")
+            if quantity and items[item_id].product.state != Product.State.LISTED:
+                raise RoundRefused(f"“{items[item_id].product}”已暂停团购（供应商证照过期），暂不能增加数量。")
             demand, _ = Demand.objects.select_for_update().get_or_create(item_id=item_id, member=member)
             if demand.quantity != quantity:
                 DemandChange.objects.create(demand=demand, before=demand.quantity, after=quantity, by=user)
@@ -87,7 +89,8 @@ def demand_set(*, round_id: int, user, quantities: dict[int, int], now=None) -> 
 
 def rounds_close(*, now=None) -> int:
     """The closing scanner: each published round past its closing time is closed once. A product
-    succeeds when the pooled quantity reaches its minimum, at the tier that quantity reached;
+    succeeds when the pooled quantity reaches its minimum (and it is still listed), at the tier
+    that quantity reached;
     each member with a quantity of a successful product is asked to confirm within 3 working
     days, and every member is told the outcome."""
     now = now or timezone.now()
@@ -108,7 +111,8 @@ def _close(round_: Round, now) -> None:
     succeeded = set()
     for item in round_.items.select_related("product"):
         item.pooled_quantity = pooled.get(item.pk) or 0
-        if item.pooled_quantity >= item.minimum_quantity:
+        # A listing suspended meanwhile (its licence expired) cannot be ordered, whatever the total.
+        if item.pooled_quantity >= item.minimum_quantity and item.product.state == Product.State.LISTED:
             item.outcome, item.final_price = RoundItem.Outcome.SUCCEEDED, item.price_at(item.pooled_quantity)
             succeeded.add(item.pk)
         else:

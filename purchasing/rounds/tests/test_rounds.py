@@ -14,7 +14,7 @@ from core.calendar import add_working_days
 from core.deadlines import registered_scanners
 from core.models import Message
 from purchasing.exceptions import RoundRefused
-from purchasing.models import Demand, DemandChange, Participation, Round, RoundItem
+from purchasing.models import Demand, DemandChange, Participation, Product, Round, RoundItem
 from purchasing.orders.services import participation_confirm, rounds_finish
 from purchasing.rounds import services
 from purchasing.suppliers.tests.helpers import approved, member, open_round, product
@@ -145,3 +145,18 @@ def test_quantities_edited_as_the_round_closes_are_neither_lost_nor_counted_twic
     refused = sum(isinstance(o, RoundRefused) for o in outcomes)
     assert item.pooled_quantity == 10 * len(members) + 10 * (5 - refused)
     assert RoundItem.objects.get(pk=item.pk).outcome == "succeeded"
+
+
+def test_a_listing_suspended_during_the_round_takes_no_more_and_does_not_succeed(round_):
+    resin, _ = items(round_)
+    buyer = member()
+    services.demand_set(round_id=round_.pk, user=buyer.user, quantities={resin.pk: 70})
+    Product.objects.filter(pk=resin.product_id).update(state=Product.State.SUSPENDED, suspended_reason="证照过期")
+    with pytest.raises(RoundRefused, match="已暂停团购"):
+        services.demand_set(round_id=round_.pk, user=buyer.user, quantities={resin.pk: 80})
+    services.demand_set(round_id=round_.pk, user=member().user, quantities={resin.pk: 0})  # taking out is allowed
+    with time_machine.travel(round_.closes_at + dt.timedelta(minutes=1)):
+        services.rounds_close(now=timezone.now())
+    resin.refresh_from_db()
+    assert resin.pooled_quantity == 70 >= resin.minimum_quantity and resin.outcome == RoundItem.Outcome.FAILED
+    assert not Participation.objects.filter(round=round_).exists()
