@@ -142,3 +142,12 @@ def test_supplier_round_orders_and_receipt(browser, live_server):
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, order.number))
     submit(browser, "确认收货")
     wait_text(browser, "[data-testid=order-state]", "已收货")
+
+    # The member's pages fit a phone: no sideways scrolling.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True})
+    for path in ("/purchasing/", f"/purchasing/rounds/{round_.pk}/", "/purchasing/orders/",
+                 f"/purchasing/orders/{order.pk}/"):
+        browser.get(live_server.url + path)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, path
