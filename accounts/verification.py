@@ -54,7 +54,8 @@ def mobile_code_send(*, mobile: str) -> None:
 
 def _deliver(mobile: str, code: str) -> None:
     try:
-        send_sms(mobile, f"您的验证码为 {code}，{VALID_MINUTES} 分钟内有效。如非本人操作，请忽略本短信。")
+        send_sms(mobile, f"您的验证码为 {code}，{VALID_MINUTES} 分钟内有效。如非本人操作，请忽略本短信。",
+                 template="verification_code", params={"code": code})
     except SmsError:
         logger.warning("verification code to %s****%s could not be sent", mobile[:3], mobile[-4:])
 

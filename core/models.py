@@ -103,6 +103,8 @@ class Delivery(models.Model):
     template = models.CharField("模板", max_length=100)
     subject = models.CharField("标题", max_length=200, blank=True)
     body = models.TextField("内容")
+    params = models.JSONField("短信模板参数", default=dict, blank=True)
+    provider_id = models.CharField("服务商回执编号", max_length=100, blank=True)
     attachment = models.FileField("附件", upload_to=RandomUploadPath("deliveries"), blank=True)
     attachment_name = models.CharField("附件名", max_length=200, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)

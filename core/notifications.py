@@ -118,6 +118,7 @@ class _Texts:
     subject: str
     body: str
     sms: str | None
+    sms_params: dict
 
     @classmethod
     def render(cls, template: str, context: dict, channels: Iterable[str], *, url: str) -> "_Texts":
@@ -131,7 +132,8 @@ class _Texts:
         if subject is None or body is None:
             raise TemplateDoesNotExist(f"notifications/{template}/subject.txt and body.txt are required")
         sms_text = _render(template, "sms", context) if SMS in channels else None
-        return cls(template, channels, url, subject, body, sms_text)
+        params = sms.template_params(template, context) if sms_text else {}
+        return cls(template, channels, url, subject, body, sms_text, params)
 
     def rows(self, user, *, email: str | None, mobile: str | None) -> tuple[Message | None, list[Delivery]]:
         """The unsaved in-site message (for a user) and deliveries (for each address given)."""
@@ -145,7 +147,8 @@ class _Texts:
                                        template=self.template, subject=self.subject, body=self.body, enqueued_at=now))
         if self.sms and mobile:
             deliveries.append(Delivery(channel=Delivery.Channel.SMS, recipient=user, address=mobile,
-                                       template=self.template, subject=self.subject, body=self.sms, enqueued_at=now))
+                                       template=self.template, subject=self.subject, body=self.sms,
+                                       params=self.sms_params, enqueued_at=now))
         return message, deliveries
 
 
@@ -171,10 +174,10 @@ def delivery_send(*, delivery_id: int) -> bool:
             return delivery.status == Delivery.Status.SENT
         delivery.attempts += 1
         try:
-            _send(delivery)
+            delivery.provider_id = _send(delivery) or ""
         except Exception as exc:  # a provider's failure of any kind is recorded, then retried
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if delivery.attempts >= settings.TASK_MAX_RETRIES + 1:
+            if delivery.attempts >= settings.TASK_MAX_RETRIES + 1 or isinstance(exc, sms.SmsRejected):
                 delivery.status = Delivery.Status.FAILED
             delivery.save(update_fields=["attempts", "last_error", "status"])
             logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
@@ -186,20 +189,21 @@ def delivery_send(*, delivery_id: int) -> bool:
             delivery.status = Delivery.Status.SENT
             delivery.sent_at = timezone.now()
             delivery.last_error = ""
-            delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            delivery.save(update_fields=["attempts", "last_error", "status", "sent_at", "provider_id"])
             return True
     raise error
 
 
-def _send(delivery: Delivery) -> None:
+def _send(delivery: Delivery) -> str:
+    """Send the delivery; the provider's message id, if it gives one."""
     if delivery.channel == Delivery.Channel.SMS:
-        sms.send_sms(delivery.address, delivery.body)
-        return
+        return sms.send_sms(delivery.address, delivery.body, template=delivery.template, params=delivery.params)
     email = EmailMessage(subject=delivery.subject, body=delivery.body, to=[delivery.address])
     if delivery.attachment:
         with delivery.attachment.open("rb") as fh:
             email.attach(delivery.attachment_name or "attachment.pdf", fh.read())
     email.send(fail_silently=False)
+    return ""
 
 
 def message_mark_read(*, message: Message) -> None:

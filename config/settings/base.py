@@ -286,6 +286,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="中国非公立医�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.LoggingSmsBackend")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【中国非公立医疗机构协会】")
+# Template providers (core.sms_providers): the approved sign name, the template per notification
+# (a JSON object: {"member_certificate": {"code": "SMS_123", "params": {"no": "{{ term.certificate_no }}"}}}),
+# and each provider's keys. Nothing is needed for the default, which writes SMS to the log.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="中国非公立医疗机构协会")
+SMS_TEMPLATES = env.json("SMS_TEMPLATES", default={})
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_PROVIDER_TIMEOUT = env.int("SMS_PROVIDER_TIMEOUT", default=10)
 
 # --- Security -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

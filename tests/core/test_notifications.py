@@ -84,7 +84,7 @@ def test_delivering_twice_sends_once(user, mailoutbox, django_capture_on_commit_
 
 
 class FailingSms(sms.BaseSmsBackend):
-    def send(self, mobile, text):
+    def send(self, message):
         raise sms.SmsError("gateway timeout")
 
 
