@@ -1,5 +1,6 @@
 """Every write to a registration: registering (one seat per person, within capacity), the fee
 paid, cancelling; each confirmation goes out by in-site message, SMS and email."""
+import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
@@ -11,12 +12,16 @@ from core.workflow import locked_step
 from education.exceptions import RegistrationRefused
 from education.projects.models import Project
 from membership.models import Member
+from payments.selectors import open_order_for
+from payments.services import order_close
 
 from .models import Registration
 
 logger = logging.getLogger(__name__)
 
 SEAT_HOLDING = (Registration.State.AWAITING_PAYMENT, Registration.State.REGISTERED)
+SEAT_HOLD = dt.timedelta(hours=48)  # an unpaid seat is released after this
+UNPAID_REASON = "报名后 48 小时内未缴费，名额已释放"
 
 
 def _notify_registered(registration: Registration) -> None:
@@ -76,6 +81,33 @@ def registration_paid(*, registration_id: int, order, by=None) -> Registration:
     registration.save()
     _notify_registered(registration)
     return registration
+
+
+def registrations_release_unpaid(*, now=None) -> int:
+    """A seat waiting for its fee is held for ``SEAT_HOLD``: after that it is cancelled (an open
+    WeChat order closed with it) and the place is free again. A bank transfer waiting for
+    finance keeps the seat. The person is told and may register again while places remain."""
+    cutoff = (now or timezone.now()) - SEAT_HOLD
+    released = 0
+    stale = Registration.objects.filter(state=Registration.State.AWAITING_PAYMENT, created_at__lt=cutoff)
+    for registration_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = (Registration.objects.select_for_update(skip_locked=True).select_related("project", "user")
+                            .filter(pk=registration_id, state=Registration.State.AWAITING_PAYMENT).first())
+            if registration is None:
+                continue
+            order = open_order_for(payable=registration)
+            if order is not None and order.state != order.State.UNPAID:
+                continue  # a transfer is being verified: the seat stays
+            if order is not None:
+                order_close(order_id=order.pk, reason=UNPAID_REASON)
+            registration.cancel(reason=UNPAID_REASON, description=UNPAID_REASON)
+            registration.save()
+            transaction.on_commit(lambda r=registration: notification_send(
+                template="education_seat_released", user=r.user, channels=["site", "email"],
+                url=reverse("education:project", args=[r.project_id]), context={"registration": r, "project": r.project}))
+            released += 1
+    return released
 
 
 def registration_cancel(*, registration_id: int, by, reason: str) -> Registration:

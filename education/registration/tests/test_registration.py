@@ -1,10 +1,13 @@
 """Registering for a project: the price a member pays, the fee through payments, the
 confirmation on three channels, and the refusals (closed, full, twice, at once)."""
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core import sms
 from core.models import Message
@@ -13,6 +16,7 @@ from education.models import Registration
 from education.projects.tests.helpers import details, make_project, register
 from education.registration import services
 from payments.models import Order
+from payments.services import order_for_payable
 from tests.accounts.factories import UserFactory
 from tests.concurrency import at_once, needs_postgresql
 from tests.membership.factories import IndividualMemberFactory
@@ -109,3 +113,23 @@ def test_two_clicks_at_once_make_one_registration_and_a_full_project_admits_no_m
     others = [UserFactory() for _ in range(4)]
     at_once(lambda: services.registration_create(project_id=project.pk, user=others.pop(), details=details(user)), 4)
     assert Registration.objects.filter(project=project).count() == 3
+
+
+def test_an_unpaid_seat_is_released_after_48_hours_but_a_transfer_under_review_keeps_it(
+        client, django_capture_on_commit_callbacks):
+    project = make_project(capacity=2, fee=Decimal("100"))
+    idle, transfer = UserFactory(), UserFactory()
+    idle_seat, transfer_seat = register(project, idle), register(project, transfer)
+    client.force_login(idle)
+    client.post(reverse("education:pay", args=[idle_seat.pk]), {"invoice_email": idle.email, "invoice_mobile": idle.mobile})
+    order = order_for_payable(payable=transfer_seat, invoice_email=transfer.email, invoice_mobile=transfer.mobile)
+    Order.objects.filter(pk=order.pk).update(state=Order.State.AWAITING_VERIFICATION)
+    assert services.registrations_release_unpaid() == 0  # not yet
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)), django_capture_on_commit_callbacks(execute=True):
+        assert services.registrations_release_unpaid() == 1
+    idle_seat.refresh_from_db()
+    transfer_seat.refresh_from_db()
+    assert idle_seat.state == Registration.State.CANCELLED and "48 小时" in idle_seat.cancel_reason
+    assert Order.objects.get(object_id=idle_seat.pk, content_type__model="registration").state == Order.State.CLOSED
+    assert transfer_seat.state == Registration.State.AWAITING_PAYMENT
+    assert register(project).state == Registration.State.AWAITING_PAYMENT  # the place is free again
