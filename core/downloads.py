@@ -11,7 +11,7 @@ import os
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -34,17 +34,25 @@ def file_url(obj, field_name: str) -> str:
 PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
-def file_response(field_file, download_name: str, *, inline: bool = False) -> HttpResponse:
+def file_response(field_file, download_name: str, *, inline: bool = False, redirect: bool = True) -> HttpResponse:
     """An attachment response for a stored file: encoded filename, nosniff, and the body
-    handed to nginx via X-Accel-Redirect when PRIVATE_MEDIA_X_ACCEL_PREFIX is set. With
-    ``inline``, a PDF or image is shown in place (and may be framed by the site's own pages)."""
+    handed to nginx via X-Accel-Redirect when PRIVATE_MEDIA_X_ACCEL_PREFIX is set. On object
+    storage (PRIVATE_STORAGE_URL), a redirect to a URL signed for PRIVATE_URL_SECONDS that makes
+    the storage answer with the same name and type; the body is streamed instead when it is shown
+    in place or ``redirect`` is off (a public image the site's own pages embed: the Content-
+    Security-Policy admits only the site's origin). With ``inline``, a PDF or image is shown in
+    place (and may be framed by the site's own pages)."""
     name = download_name or os.path.basename(field_file.name)
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     inline = inline and content_type in PREVIEWABLE
-    prefix = settings.PRIVATE_MEDIA_X_ACCEL_PREFIX
-    if prefix:
+    remote = getattr(field_file.storage, "querystring_auth", False)  # object storage: no local path
+    if remote and redirect and not inline:
+        response = HttpResponseRedirect(field_file.storage.url(field_file.name, parameters={
+            "ResponseContentDisposition": content_disposition_header(not inline, name),
+            "ResponseContentType": content_type}, expire=settings.PRIVATE_URL_SECONDS))
+    elif settings.PRIVATE_MEDIA_X_ACCEL_PREFIX and not remote:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
+        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_X_ACCEL_PREFIX.rstrip("/") + "/" + field_file.name
         response["Content-Disposition"] = content_disposition_header(not inline, name)
     else:
         response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=name,
@@ -70,7 +78,8 @@ def download(request, model_label: str, pk: int, field_name: str):
             return redirect_to_login(request.get_full_path())
         raise Http404
     name = obj.download_name(field_name) if hasattr(obj, "download_name") else ""
-    response = file_response(field_file, name, inline=request.GET.get("inline") == "1")
+    response = file_response(field_file, name, inline=request.GET.get("inline") == "1",
+                             redirect=request.user.is_authenticated)
     if not request.user.is_authenticated:
         # Public files (published articles, link logos) may be cached like static files.
         response["Cache-Control"] = "public, max-age=3600"

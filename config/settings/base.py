@@ -265,6 +265,16 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Private files on S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, SeaweedFS) when
+# set: s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket?region=cn-hangzhou&scheme=https. The bucket
+# stays private; a download is answered, after the permission check, by a redirect to a URL
+# signed for PRIVATE_URL_SECONDS (core.downloads).
+PRIVATE_STORAGE_URL = env.str("PRIVATE_STORAGE_URL", default="")
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=60)
+if PRIVATE_STORAGE_URL:
+    from .storage import s3_storage
+
+    STORAGES["default"] = s3_storage(PRIVATE_STORAGE_URL, expire=PRIVATE_URL_SECONDS)
 # Set to a location nginx serves as ``internal`` (e.g. "/protected/") to hand file bodies
 # to the web server after the permission check.
 PRIVATE_MEDIA_X_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_X_ACCEL_PREFIX", default="")

@@ -72,3 +72,11 @@ def open_round(products_tiers, *, fee=Decimal("0"), hours_left=48) -> Round:
         RoundItem.objects.create(round=round_, product=product_, tiers=[[q, str(p)] for q, p in tiers],
                                  minimum_quantity=minimum)
     return round_publish(round_id=round_.pk, by=office_user())
+
+
+def application_fields(**overrides) -> dict:
+    """The supplier application page's fields for a signed-in applicant (files given apart)."""
+    serial = next(_serials)
+    return {"name": f"供应商{serial}", "credit_code": credit_code(serial), "contact_name": "张强",
+            "contact_mobile": "13712340000", "address": "上海", "device_permit_number": f"沪药监械经营许{serial:05d}号",
+            **overrides}
