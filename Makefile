@@ -10,7 +10,7 @@ PORT ?= 8000
 # portal runs on (every process gets the same address; honcho gives each its own PORT).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup lint migrate demo bench clean
+.PHONY: run run-cluster test setup lint migrate demo bench clean
 
 $(STAMP): requirements.txt build-constraints.txt
 	@bash scripts/system-packages.sh
@@ -34,6 +34,15 @@ run: demo
 	@echo "门户已启动：$(SITE_URL)/    管理后台：$(SITE_URL)/admin/"
 	@echo "（Ctrl+C 停止 web、worker 和 beat）"
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) SITE_URL="$(SITE_URL)" $(BIN)/honcho start -f Procfile
+
+# Two web processes (ports 8001 and 8002) and two workers on PostgreSQL, Redis and a local S3
+# server (SeaweedFS under var/s3): what a deployment on several machines shares.
+LOCAL_S3 := s3://portal-local:portal-local-secret-0123456789@127.0.0.1:8333/portal-private?scheme=http
+run-cluster: setup
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "run-cluster needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis)"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" PRIVATE_STORAGE_URL="$${PRIVATE_STORAGE_URL:-$(LOCAL_S3)}" WEB1_PORT=8001 WEB2_PORT=8002 \
+		SITE_URL="http://127.0.0.1:8001" $(BIN)/honcho start -f Procfile.cluster
 
 # One worker per core, each with its own database, Redis key prefix and media folder; the
 # modules that use the demo data run on one worker (conftest.py), which seeds the demo once.

