@@ -12,8 +12,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         """Where a person starts their work: staff in the admin, experts, evaluators and
-        committee members in the workbench, members in the member centre (a ``next`` address,
-        when there is one, is followed before this is asked)."""
+        committee members in the workbench, members in the member centre, suppliers in the
+        supplier centre (a ``next`` address, when there is one, is followed before this is asked)."""
         held = user_roles(request)
         if "staff" in held:
             return reverse("admin:index")
@@ -21,4 +21,6 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("experts:workbench")
         if "member" in held:
             return reverse("membership:centre")
+        if hasattr(request.user, "supplier"):  # a group-purchasing supplier's own pages
+            return reverse("purchasing:supplier_centre")
         return super().get_login_redirect_url(request)

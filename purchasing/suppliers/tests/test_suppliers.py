@@ -18,7 +18,7 @@ from purchasing.catalogue import services as catalogue
 from purchasing.exceptions import ListingRefused, SupplierRefused
 from purchasing.models import Licence, LicenceKind, Product, Supplier
 from purchasing.suppliers import services
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.core.files import pdf_bytes
 
 from .helpers import applied, approved, office_user, product, scan
@@ -133,3 +133,9 @@ def test_a_supplier_reads_only_its_own_centre():
     assert other.name in page and supplier.name not in page
     licence = supplier.licences.first()
     assert client.get(reverse("core:download", args=["purchasing.licence", licence.pk, "file"])).status_code == 404
+
+
+def test_a_supplier_signs_in_to_its_centre(client):
+    supplier = approved()
+    response = client.post(reverse("account_login"), {"login": supplier.user.mobile, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("purchasing:supplier_centre")
