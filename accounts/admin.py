@@ -112,3 +112,4 @@ class RoleAdmin(GroupAdmin):
 
     form = RoleForm
     filter_horizontal = ()
+

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,14 @@ from django.urls import include, path
 # The admin has no login form of its own: it sends people through allauth's, so the same
 # rate limits and session handling apply to staff.
 admin.autodiscover()
+# WeChat sign-in's keys come from settings and each binding belongs to its account (账号安全):
+# allauth's own admin pages for apps, bindings and tokens are not offered to staff.
+if apps.is_installed("allauth.socialaccount"):
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+    for model in (SocialApp, SocialAccount, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SITE_NAME} 管理后台"
 admin.site.site_title = "管理后台"

@@ -22,4 +22,5 @@ def site(request):
         "site_icp": settings.SITE_ICP,
         "site_contact": settings.SITE_CONTACT,
         "unread_message_count": unread_of(request),
+        "wechat_login": settings.WECHAT_LOGIN,
     }

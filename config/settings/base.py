@@ -269,6 +269,19 @@ STORAGES = {
 # set: s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket?region=cn-hangzhou&scheme=https. The bucket
 # stays private; a download is answered, after the permission check, by a redirect to a URL
 # signed for PRIVATE_URL_SECONDS (core.downloads).
+# WeChat sign-in for existing accounts (config/settings/wechat.py); off without the keys.
+WECHAT_LOGIN = False
+WECHAT_LOGIN_APP_ID = env.str("WECHAT_LOGIN_APP_ID", default="")
+WECHAT_LOGIN_APP_SECRET = env.str("WECHAT_LOGIN_APP_SECRET", default="")
+WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
+if WECHAT_LOGIN_APP_ID and WECHAT_LOGIN_APP_SECRET:
+    from .wechat import wechat_login
+
+    _wechat = wechat_login(app_id=WECHAT_LOGIN_APP_ID, secret=WECHAT_LOGIN_APP_SECRET,
+                           authorize_url="https://open.weixin.qq.com/connect/qrconnect")
+    globals().update(_wechat)
+    INSTALLED_APPS += _wechat["WECHAT_APPS"]
+
 PRIVATE_STORAGE_URL = env.str("PRIVATE_STORAGE_URL", default="")
 PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=60)
 if PRIVATE_STORAGE_URL:

@@ -5,7 +5,14 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, REDIS_URL, STORAGES, VAR_DIR
+from .base import CACHES, DATABASES, INSTALLED_APPS, REDIS_URL, STORAGES, VAR_DIR
+from .wechat import wechat_login
+
+# WeChat sign-in on, against a local stand-in of WeChat's API (tests/accounts/test_wechat_login.py).
+_wechat = wechat_login(app_id="wx-test-app", secret="wx-test-secret",
+                       authorize_url="https://open.weixin.qq.com/connect/qrconnect")
+globals().update(_wechat)
+INSTALLED_APPS = [*INSTALLED_APPS, *_wechat["WECHAT_APPS"]]
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"

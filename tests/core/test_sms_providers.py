@@ -1,5 +1,5 @@
 """The SMS providers through their official SDKs, against local stand-ins that speak each API
-(tests/core/sms_servers.py): a notification goes out as the configured template with its
+(tests/core/provider_servers.py): a notification goes out as the configured template with its
 parameters and the provider's id is kept; a refusal is recorded and not retried; throttling is
 recorded and retried; a notification without a template is refused."""
 import json
@@ -11,7 +11,7 @@ from core.models import Delivery
 from core.sms_providers import AliyunSmsBackend
 from tests.accounts.factories import UserFactory
 
-from . import sms_servers
+from . import provider_servers
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _notify(user, django_capture_on_commit_callbacks):
 @pytest.fixture
 def provider_aliyun(settings):
     """Alibaba Cloud's SDK pointed at its stand-in; the test sets the stand-in's answer."""
-    with sms_servers.serving(sms_servers.aliyun_ok) as (address, provider):
+    with provider_servers.serving(provider_servers.aliyun_ok) as (address, provider):
         settings.SMS_BACKEND = "core.sms_providers.AliyunSmsBackend"
         settings.SMS_TEMPLATES = TEMPLATES
         settings.SMS_ALIYUN_ACCESS_KEY_ID, settings.SMS_ALIYUN_ACCESS_KEY_SECRET = "LTAI-test", "secret-test"
@@ -46,7 +46,7 @@ def provider_aliyun(settings):
 
 @pytest.fixture
 def provider_tencent(settings):
-    with sms_servers.serving(sms_servers.tencent_ok) as (address, provider):
+    with provider_servers.serving(provider_servers.tencent_ok) as (address, provider):
         settings.SMS_BACKEND = "core.sms_providers.TencentSmsBackend"
         settings.SMS_TEMPLATES = TEMPLATES
         settings.SMS_TENCENT_SECRET_ID, settings.SMS_TENCENT_SECRET_KEY = "AKID-test", "secret-test"
@@ -71,12 +71,12 @@ def test_alibaba_cloud_sends_the_template_with_its_parameters(provider_aliyun, d
 
 
 def test_alibaba_cloud_refusal_is_final_and_throttling_is_retried(provider_aliyun, django_capture_on_commit_callbacks):
-    provider_aliyun.answer = sms_servers.aliyun_refused
+    provider_aliyun.answer = provider_servers.aliyun_refused
     delivery = _notify(UserFactory(), django_capture_on_commit_callbacks)
     assert notifications.delivery_send(delivery_id=delivery.pk) is False
     delivery.refresh_from_db()
     assert delivery.status == "failed" and "isv.SMS_TEMPLATE_ILLEGAL" in delivery.last_error
-    provider_aliyun.answer = sms_servers.aliyun_throttled
+    provider_aliyun.answer = provider_servers.aliyun_throttled
     Delivery.objects.all().delete()
     delivery = _notify(UserFactory(), django_capture_on_commit_callbacks)
     with pytest.raises(notifications.DeliveryError):
@@ -99,12 +99,12 @@ def test_tencent_cloud_sends_the_template_with_its_parameters_in_order(provider_
 
 
 def test_tencent_cloud_refusal_is_final_and_a_rate_limit_is_retried(provider_tencent, django_capture_on_commit_callbacks):
-    provider_tencent.answer = sms_servers.tencent_refused
+    provider_tencent.answer = provider_servers.tencent_refused
     delivery = _notify(UserFactory(), django_capture_on_commit_callbacks)
     assert notifications.delivery_send(delivery_id=delivery.pk) is False
     delivery.refresh_from_db()
     assert delivery.status == "failed" and "TemplateIncorrectOrUnapproved" in delivery.last_error
-    provider_tencent.answer = sms_servers.tencent_limited
+    provider_tencent.answer = provider_servers.tencent_limited
     Delivery.objects.all().delete()
     delivery = _notify(UserFactory(), django_capture_on_commit_callbacks)
     with pytest.raises(notifications.DeliveryError):

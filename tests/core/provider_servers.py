@@ -1,5 +1,6 @@
-"""Local stand-ins for the SMS providers' HTTP APIs, speaking their request and response formats,
-so the official SDKs are exercised end to end without the network: Alibaba Cloud's OpenAPI
+"""Local stand-ins for outside services' HTTP APIs (the SMS providers, WeChat sign-in), speaking
+their request and response formats, so the real clients are exercised end to end without the
+network. The SMS providers: Alibaba Cloud's OpenAPI
 (``x-acs-action: SendSms``, the parameters in the query, an ACS3-HMAC-SHA256 signature, a JSON
 answer with ``Code``) and Tencent Cloud's API 3.0 (a TC3-HMAC-SHA256-signed JSON POST with
 ``X-TC-Action: SendSms``, an answer under ``Response``)."""
@@ -11,8 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 
 class ProviderServer:
-    def __init__(self, answer):
+    def __init__(self, answer, content_type="application/json", ensure_ascii=True):
         self.answer = answer  # (request dict) -> (status, body dict)
+        self.content_type, self.ensure_ascii = content_type, ensure_ascii
         self.requests: list[dict] = []
 
     def handler(self):
@@ -28,9 +30,9 @@ class ProviderServer:
                 request = {"query": query, "form": form, "json": body, "headers": dict(self.headers)}
                 server.requests.append(request)
                 status, answer = server.answer(request)
-                payload = json.dumps(answer).encode()
+                payload = json.dumps(answer, ensure_ascii=server.ensure_ascii).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")  # exactly: Tencent's SDK checks it
+                self.send_header("Content-Type", server.content_type)  # exactly: Tencent's SDK checks it
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
@@ -44,9 +46,9 @@ class ProviderServer:
 
 
 @contextmanager
-def serving(answer):
+def serving(answer, **options):
     """A provider stand-in on a free local port: yields (its address, the ProviderServer)."""
-    provider = ProviderServer(answer)
+    provider = ProviderServer(answer, **options)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), provider.handler())
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
