@@ -12,6 +12,9 @@ from core.identifiers import mask_id_number, validate_id_number
 from education.projects.models import Project
 from payments.payable import InvoiceParty, PaymentContext
 
+# A participant's way through a project, shown on the registration and payment pages.
+PROGRESS_STEPS = ["填写报名信息", "缴纳报名费", "报名成功", "签到学习", "获得学分"]
+
 
 class Registration(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
@@ -90,9 +93,9 @@ class Registration(ConcurrentTransitionMixin, models.Model):
         return reverse("education:registration", args=[self.pk])
 
     def payment_context(self) -> PaymentContext:
-        steps = ["填写报名信息", "缴纳报名费", "报名成功", "签到学习", "获得学分"]
         return PaymentContext(
             title="学分继教 · 缴纳报名费",
-            steps=[(label, "done" if i < 1 else "current" if i == 1 else "todo") for i, label in enumerate(steps)],
+            steps=[(label, "done" if i < 1 else "current" if i == 1 else "todo")
+                   for i, label in enumerate(PROGRESS_STEPS)],
             next_step="付款成功后报名即时生效，您将收到报名确认（站内消息、短信和邮件）。",
         )

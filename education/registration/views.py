@@ -12,9 +12,8 @@ from payments.views import invoice_info
 
 from . import selectors, services
 from .forms import CancelForm, RegistrationForm
+from .models import PROGRESS_STEPS as STEPS
 from .models import Registration
-
-STEPS = ["填写报名信息", "缴纳报名费", "报名成功", "签到学习", "获得学分"]
 
 
 def own_or_404(request, pk) -> Registration:
