@@ -49,10 +49,15 @@ def product_list(*, supplier_id: int, by, data: dict) -> Product:
 
 
 def product_withdraw(*, product_id: int, by) -> Product:
+    """下架: the supplier takes its product off the list (kept, with rounds it was in). A round
+    already published keeps it: a listing withdrawn meanwhile cannot succeed at closing."""
     with transaction.atomic():
-        product = Product.objects.select_for_update().get(pk=product_id)
+        product = Product.objects.select_for_update().select_related("supplier").get(pk=product_id)
+        if product.supplier.user_id != by.pk:
+            raise ListingRefused("只能下架本公司的产品。")
         product.state = Product.State.WITHDRAWN
         product.save(update_fields=["state"])
+    logger.info("product %s withdrawn by %s", product.pk, by.pk)
     return product
 
 

@@ -1,12 +1,14 @@
-"""A supplier lists a product, or uploads a renewed licence."""
+"""A supplier lists or withdraws a product, or uploads a renewed licence."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from purchasing.exceptions import PurchasingError
 from purchasing.suppliers.views import supplier_required
 
 from . import services
 from .forms import LicenceRenewForm, ProductForm
+from .models import Product
 
 
 @supplier_required
@@ -37,3 +39,15 @@ def licence_renew(request, supplier):
             return redirect("purchasing:supplier_centre")
     return render(request, "purchasing/supplier_form.html", {"form": form, "title": "更新证照", "button": "上传新证照",
                                                              "multipart": True}, status=422 if form.errors else 200)
+
+
+@supplier_required
+@require_POST
+def product_withdraw(request, supplier, pk):
+    try:
+        product = services.product_withdraw(product_id=pk, by=request.user)
+    except (PurchasingError, Product.DoesNotExist):
+        messages.error(request, "只能下架本公司的产品。")
+    else:
+        messages.success(request, f"产品“{product.name}”已下架。")
+    return redirect("purchasing:supplier_centre")

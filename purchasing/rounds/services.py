@@ -76,7 +76,7 @@ def demand_set(*, round_id: int, user, quantities: dict[int, int], now=None) -> 
             if not 0 <= quantity <= MAX_QUANTITY:
                 raise RoundRefused(f"数量应在 0 至 {MAX_QUANTITY} 之间。")
             if quantity and items[item_id].product.state != Product.State.LISTED:
-                raise RoundRefused(f"“{items[item_id].product}”已暂停团购（供应商证照过期），暂不能增加数量。")
+                raise RoundRefused(f"“{items[item_id].product}”已暂停或下架，暂不能增加数量。")
             demand, _ = Demand.objects.select_for_update().get_or_create(item_id=item_id, member=member)
             if demand.quantity != quantity:
                 DemandChange.objects.create(demand=demand, before=demand.quantity, after=quantity, by=user)

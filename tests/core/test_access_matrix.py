@@ -156,6 +156,7 @@ RECTIFICATION = "rectification"
 REGISTRATION = "registration"
 CHECKIN = "checkin"
 ANSWER, MEMBER_ORDER, SUPPLIER_ORDER, SUPPLIER_FEE = "answer", "member order", "supplier order", "supplier fee"
+SUPPLIER_PRODUCT = "supplier product"
 
 
 def _arguments(name, owner, evaluation, order, assignment):
@@ -194,6 +195,7 @@ def _arguments(name, owner, evaluation, order, assignment):
         "purchasing:order": MEMBER_ORDER,  # an order: its member's page
         "purchasing:supplier_order": SUPPLIER_ORDER,  # and its supplier's
         "purchasing:fee_pay": SUPPLIER_FEE,  # a supplier's service fee
+        "purchasing:product_withdraw": SUPPLIER_PRODUCT,  # a supplier's product (a POST)
     }
     if name in by_name:
         return by_name[name]
@@ -243,7 +245,7 @@ def test_another_member_an_evaluator_staff_and_visitors_cannot_open_a_members_pa
 
             arguments = {"pk": Session.objects.first().pk, "phase": "in"}
             rightful = _staff()["education_office"]
-        if arguments in (ANSWER, MEMBER_ORDER, SUPPLIER_ORDER, SUPPLIER_FEE):
+        if arguments in (ANSWER, MEMBER_ORDER, SUPPLIER_ORDER, SUPPLIER_FEE, SUPPLIER_PRODUCT):
             arguments, rightful = _purchasing_arguments(arguments)
         if arguments is None or "step" in arguments or "kind" in arguments:
             continue
@@ -274,6 +276,8 @@ def _purchasing_arguments(kind):
         return {"pk": order.pk}, order.member.user
     if kind == SUPPLIER_ORDER:
         return {"pk": order.pk}, order.supplier.user
+    if kind == SUPPLIER_PRODUCT:
+        return {"pk": order.supplier.products.first().pk}, order.supplier.user
     fee, _ = ServiceFee.objects.get_or_create(round=order.round, supplier=order.supplier,
                                               defaults={"base_amount": order.amount, "amount": 1})
     return {"pk": fee.pk}, order.supplier.user

@@ -152,7 +152,7 @@ def test_a_listing_suspended_during_the_round_takes_no_more_and_does_not_succeed
     buyer = member()
     services.demand_set(round_id=round_.pk, user=buyer.user, quantities={resin.pk: 70})
     Product.objects.filter(pk=resin.product_id).update(state=Product.State.SUSPENDED, suspended_reason="证照过期")
-    with pytest.raises(RoundRefused, match="已暂停团购"):
+    with pytest.raises(RoundRefused, match="已暂停或下架"):
         services.demand_set(round_id=round_.pk, user=buyer.user, quantities={resin.pk: 80})
     services.demand_set(round_id=round_.pk, user=member().user, quantities={resin.pk: 0})  # taking out is allowed
     with time_machine.travel(round_.closes_at + dt.timedelta(minutes=1)):

@@ -139,3 +139,17 @@ def test_a_supplier_signs_in_to_its_centre(client):
     supplier = approved()
     response = client.post(reverse("account_login"), {"login": supplier.user.mobile, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("purchasing:supplier_centre")
+
+
+def test_a_supplier_withdraws_its_own_product_only():
+    supplier, other = approved(), approved()
+    resin = product(supplier)
+    client = Client()
+    client.force_login(other.user)
+    client.post(reverse("purchasing:product_withdraw", args=[resin.pk]))
+    resin.refresh_from_db()
+    assert resin.state == Product.State.LISTED
+    client.force_login(supplier.user)
+    client.post(reverse("purchasing:product_withdraw", args=[resin.pk]))
+    resin.refresh_from_db()
+    assert resin.state == Product.State.WITHDRAWN
