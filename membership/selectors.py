@@ -18,6 +18,14 @@ def member_for(*, user) -> Member | None:
     return member
 
 
+def active_member_of(*, user) -> Member | None:
+    """The account's member record if it is active (members-only offers: the member price of a
+    continuing-education project, group-purchasing rounds); None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user.pk, state=Member.State.ACTIVE).first()
+
+
 def terms_of(*, member: Member) -> list[MembershipTerm]:
     """All of a member's terms, latest first (a handful: one per year)."""
     return list(member.terms.order_by("-end"))

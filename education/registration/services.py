@@ -11,7 +11,7 @@ from core.notifications import notification_send
 from core.workflow import locked_step
 from education.exceptions import RegistrationRefused
 from education.projects.models import Project
-from membership.models import Member
+from membership.selectors import active_member_of
 from payments.selectors import open_order_for
 from payments.services import order_close
 
@@ -32,11 +32,6 @@ def _notify_registered(registration: Registration) -> None:
     ))
 
 
-def is_active_member(user) -> bool:
-    """Whether the account is an active member, for the member price."""
-    return Member.objects.filter(user=user.pk, state=Member.State.ACTIVE).exists()
-
-
 def registration_create(*, project_id: int, user, details: dict) -> Registration:
     """Register ``user`` for the project: refused when registration is closed, the project is
     full or the person already holds a seat (the database's one-registration rule and the
@@ -50,7 +45,7 @@ def registration_create(*, project_id: int, user, details: dict) -> Registration
             raise RegistrationRefused("您已报名该项目，请在“我的报名”中查看。")
         if project.registrations.filter(state__in=SEAT_HOLDING).count() >= project.capacity:
             raise RegistrationRefused("该项目名额已满。")
-        member = is_active_member(user)
+        member = active_member_of(user=user) is not None
         registration = Registration(project=project, user=user, member_price=member and project.member_fee is not None,
                                     fee=project.price_for(is_member=member), **details)
         try:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from education.exceptions import EducationError
 from education.projects.selectors import public_project, seat_of
+from membership.selectors import active_member_of
 from payments.views import invoice_info
 
 from . import selectors, services
@@ -32,7 +33,7 @@ def register(request, pk):
     if existing is not None:
         return redirect("education:registration", pk=existing.pk)
     form = RegistrationForm(request.POST or None, initial=selectors.details_to_start_from(user=request.user))
-    member = services.is_active_member(request.user)
+    member = active_member_of(user=request.user) is not None
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(project_id=project.pk, user=request.user,

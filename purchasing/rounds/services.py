@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.calendar import add_working_days
 from core.notifications import notification_send
 from membership.models import Member
+from membership.selectors import active_member_of
 from purchasing.catalogue.models import Product
 from purchasing.exceptions import RoundRefused
 from purchasing.pricing import tier_problems
@@ -54,14 +55,10 @@ def round_cancel(*, round_id: int, by, reason: str) -> Round:
     return round_
 
 
-def active_member(user) -> Member | None:
-    return Member.objects.filter(user=user.pk, state=Member.State.ACTIVE).first()
-
-
 def demand_set(*, round_id: int, user, quantities: dict[int, int], now=None) -> list[Demand]:
     """An active member's quantities for the round's products (0 takes one out), each change
     kept. Refused outside the round's opening hours."""
-    member = active_member(user)
+    member = active_member_of(user=user)
     if member is None:
         raise RoundRefused("只有有效会员可以参加团购。")
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.paging import PeekPage
+from membership.selectors import active_member_of
 from purchasing.exceptions import PurchasingError
 
 from . import selectors, services
@@ -21,7 +22,7 @@ def round_detail(request, pk):
     round_ = selectors.listed_rounds().filter(pk=pk).first()
     if round_ is None:
         raise Http404
-    member = services.active_member(request.user) if request.user.is_authenticated else None
+    member = active_member_of(user=request.user)
     views = selectors.round_items(round_=round_, member=member)
     now = timezone.now()
     form = QuantitiesForm(request.POST or None, views=views) if member and round_.is_open(now) else None
