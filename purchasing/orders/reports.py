@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from openpyxl import Workbook
 
-from purchasing.pricing import tier_reached
 from purchasing.rounds.models import Demand
+from purchasing.rounds.selectors import round_items
 
 from .models import OrderLine
 
@@ -30,15 +30,13 @@ class ReportRow:
 def round_report(round_) -> dict:
     confirmed = dict(OrderLine.objects.filter(order__round=round_).values_list("product").annotate(q=Sum("quantity")))
     rows = []
-    for item in round_.items.select_related("product__supplier").annotate(asked=Sum("demands__quantity")):
-        pooled = item.pooled_quantity if item.pooled_quantity is not None else (item.asked or 0)
-        tiers = item.tier_list()
-        reached = tier_reached(tiers, pooled)
+    for view in round_items(round_=round_, member=None):  # the pooled figures the members saw
+        item, reached = view.item, view.reached
         quantity = confirmed.get(item.product_id, 0)
         final = item.final_price
         rows.append(ReportRow(
-            product=str(item.product), supplier=item.product.supplier.name, pooled=pooled,
-            tier="未达到" if reached is None else f"第 {reached + 1} 档（≥{tiers[reached][0]}，¥{tiers[reached][1]}）",
+            product=str(item.product), supplier=item.product.supplier.name, pooled=view.pooled,
+            tier="未达到" if reached is None else f"第 {reached + 1} 档（≥{view.tiers[reached][0]}，¥{view.tiers[reached][1]}）",
             outcome=item.get_outcome_display(), list_price=item.product.list_price, final_price=final,
             confirmed=quantity, savings=(item.product.list_price - final) * quantity if final is not None else Decimal(0)))
     people = Demand.objects.filter(item__round=round_, quantity__gt=0).aggregate(
