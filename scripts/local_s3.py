@@ -31,7 +31,8 @@ def main() -> None:
     process = subprocess.Popen([weed, "mini",  # noqa: S603  (our own fixed command line) f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                                 f"-s3.config={config}", f"-s3.port={port}", "-admin.ui=false", "-webdav=false",
                                 "-master.telemetry=false", f"-master.port={port + 1000}", f"-filer.port={port + 2000}",
-                                f"-volume.port={port + 3000}", f"-admin.port={port + 4000}"], cwd=folder)
+                                f"-volume.port={port + 3000}", f"-admin.port={port + 4000}"], cwd=folder,
+                               stdout=(folder / "weed.log").open("w"), stderr=subprocess.STDOUT)
     signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", aws_access_key_id=KEY,
                       aws_secret_access_key=SECRET, region_name="us-east-1",
@@ -46,6 +47,9 @@ def main() -> None:
                 break
             except Exception:
                 time.sleep(0.5)
+    else:
+        process.terminate()
+        sys.exit(f"SeaweedFS did not come up: see {folder / 'weed.log'}")
     print(f"S3: s3://{KEY}:{SECRET}@127.0.0.1:{port}/{BUCKET}?scheme=http", flush=True)
     sys.exit(process.wait())
 

