@@ -153,6 +153,14 @@ class Project(ConcurrentTransitionMixin, models.Model):
         today = today or timezone.localdate()
         return self.state == self.State.OPEN and today <= self.starts_on
 
+    def status(self, today: dt.date) -> tuple[str, str]:
+        """(label, tone) for the project's badge in the public column."""
+        if self.state == self.State.CREDITED:
+            return "已结束", "secondary"
+        if self.registration_open(today):
+            return "报名中", "success"
+        return "进行中", "primary"
+
     def price_for(self, *, is_member: bool) -> Decimal:
         return self.member_fee if is_member and self.member_fee is not None else self.fee
 

@@ -12,7 +12,9 @@ from .models import Project
 
 def project_list(request):
     page = PeekPage(selectors.listed_projects(), request.GET.get("page"), 20)
-    return render(request, "education/project_list.html", {"page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    return render(request, "education/project_list.html", {
+        "page": page, "rows": [(project, *project.status(today)) for project in page]})
 
 
 def project_detail(request, pk):

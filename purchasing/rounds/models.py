@@ -51,6 +51,14 @@ class Round(ConcurrentTransitionMixin, models.Model):
     def is_open(self, now) -> bool:
         return self.state == self.State.PUBLISHED and self.opens_at <= now < self.closes_at
 
+    def status(self, now) -> tuple[str, str]:
+        """(label, tone) for the round's badge at ``now``."""
+        if self.state == self.State.PUBLISHED and now < self.opens_at:
+            return "即将开始", "secondary"
+        if self.is_open(now):
+            return "进行中", "success"
+        return self.get_state_display(), "warning" if self.state == self.State.CLOSED else "secondary"
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=State.DRAFT, target=State.PUBLISHED)

@@ -15,7 +15,9 @@ from .forms import QuantitiesForm
 
 def round_list(request):
     page = PeekPage(selectors.listed_rounds(), request.GET.get("page"), 20)
-    return render(request, "purchasing/round_list.html", {"page": page, "now": timezone.now()})
+    now = timezone.now()
+    return render(request, "purchasing/round_list.html", {
+        "page": page, "rows": [(round_, *round_.status(now)) for round_ in page]})
 
 
 def round_detail(request, pk):
