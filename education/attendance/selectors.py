@@ -2,9 +2,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from education.registration.models import Registration
 from education.rules import session_hours_attended
 
-from .models import Attendance
+from .models import Attendance, AttendanceEvent
 
 
 def attended_hours(*, project, sessions) -> dict[int, Decimal]:
@@ -18,3 +19,11 @@ def attended_hours(*, project, sessions) -> dict[int, Decimal]:
             checked_in_at=attendance.checked_in_at, checked_out_at=attendance.checked_out_at)
     return hours
 
+
+
+def screen_counts(*, session, kind: str) -> tuple[int, int]:
+    """For the venue's screen: how many have checked in (or out) of the project's paid seats."""
+    recorded = "checked_in_at" if kind == AttendanceEvent.Kind.CHECK_IN else "checked_out_at"
+    counted = Attendance.objects.filter(session=session, **{f"{recorded}__isnull": False}).count()
+    seats = Registration.objects.filter(project=session.project_id, state=Registration.State.REGISTERED).count()
+    return counted, seats

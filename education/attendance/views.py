@@ -11,9 +11,9 @@ from core.qrcodes import qr_svg
 from education.exceptions import ScanRefused
 from education.projects.models import Session
 
-from . import services
+from . import selectors, services
 from .codes import CODE_ROTATION, code_make, code_read
-from .models import Attendance, AttendanceEvent
+from .models import AttendanceEvent
 
 KINDS = dict(AttendanceEvent.Kind.choices)
 
@@ -26,14 +26,13 @@ def checkin_screen(request, pk, phase):
     if phase not in KINDS:
         return redirect("education:checkin", pk=pk, phase="in")
     scan_url = settings.SITE_URL + reverse("education:scan", args=[session.pk, code_make(session_id=session.pk, kind=phase)])
-    counted = Attendance.objects.filter(session=session).exclude(
-        **{"checked_in_at" if phase == "in" else "checked_out_at": None}).count()
+    counted, seats = selectors.screen_counts(session=session, kind=phase)
     opens, closes = services.scan_window(session, phase)
     now = timezone.now()
     return render(request, "education/checkin_screen.html", {
         "session": session, "project": session.project, "kind": phase, "label": KINDS[phase], "qr": qr_svg(scan_url),
         "scan_url": scan_url, "rotation": CODE_ROTATION, "counted": counted,
-        "registered": session.project.registrations.filter(state="registered").count(),
+        "registered": seats,
         "opens": opens, "closes": closes, "window_open": opens <= now <= closes,
     })
 
