@@ -13,7 +13,8 @@ from core.identifiers import credit_code_check_char, id_number_check_char
 from core.pdf import render_pdf
 from payments import sandbox
 from payments import services as payments
-from payments.models import Order
+from payments.invoicing import services as invoicing
+from payments.models import Invoice, Order
 
 from . import services
 from .models import Contact, IndividualProfile, Kind, Member, MembershipType, UnitProfile
@@ -142,6 +143,8 @@ def _bring_to(member: Member, target: str) -> None:
             registered_name=member.name)
         return
     _pay_by_wechat(order)
+    if target == "active" and not Invoice.objects.filter(kind=Invoice.Kind.DUES_RECEIPT, number__isnull=False).exists():
+        _record_dues_receipt(order)
     if target == "expired":
         term = member.terms.get()
         term.start, term.end = term.start - dt.timedelta(days=400), term.end - dt.timedelta(days=400)
@@ -154,6 +157,16 @@ def _bring_to(member: Member, target: str) -> None:
 def _dues_order(member: Member) -> Order:
     email, mobile = member.invoice_contact()
     return payments.order_for_payable(payable=member, invoice_email=email, invoice_mobile=mobile)
+
+
+def _record_dues_receipt(order: Order) -> None:
+    """Finance records one member's 会费票据, as it would from the 财政电子票据 platform."""
+    finance = get_user_model().objects.get(mobile="13800000003")
+    number = f"1101{timezone.localdate():%Y}{order.pk:08d}"
+    pdf = render_pdf("pdf/notice.html", {"title": "社会团体会费票据（演示）", "paragraphs": [
+        f"票据号码：{number}", f"交款人：{order.invoice_title}", f"项目：{order.description}", f"金额：{order.amount} 元"]})
+    invoicing.invoice_record(invoice_id=order.invoice.pk, by=finance, number=number,
+                             file=ContentFile(pdf, name="会费票据.pdf"))
 
 
 def _pay_by_wechat(order: Order) -> None:

@@ -12,8 +12,9 @@ from core.downloads import admin_file_link
 
 from . import services
 from .exceptions import PaymentError
-from .forms import VerifyTransferForm
-from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
+from .forms import RecordInvoiceForm, RecordReversalForm, VerifyTransferForm
+from .invoicing import services as invoicing
+from .models import BankTransfer, Invoice, Order, PaymentAnomaly, Receipt, WechatNotification
 
 
 class OrderResource(resources.ModelResource):
@@ -64,6 +65,9 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, a
                         reason_label="退回原因（将发给会员；如款项已到账，请说明将原路退回付款账户及预计时间）", style="danger"),
         AdminTransition("close", "关闭订单", services.order_close, "payments.change_order",
                         transition_available("close"), reason_label="关闭原因", style="danger"),
+        AdminTransition("refund", "登记退款", services.order_refund, "payments.change_order",
+                        transition_available("refund"), style="danger",
+                        reason_label="退款原因（款项已通过微信支付商户平台或银行原路退回后登记；已开具的发票将红冲）"),
     )
 
     @admin.display(description="状态", ordering="state")
@@ -75,35 +79,74 @@ class OrderAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, a
         return "⚠ 户名不符" if obj.payer_name_mismatch else ""
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = "是否逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", "逾期未开具")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(escalated_at__isnull=False, state__in=UNISSUED)
+        return queryset
+
+
+UNISSUED = [Invoice.State.PENDING, Invoice.State.REQUESTED, Invoice.State.FAILED]
+
+
+def _e_invoice_waiting(invoice) -> bool:
+    return invoice.kind == Invoice.Kind.E_INVOICE and invoice.state in (Invoice.State.PENDING, Invoice.State.FAILED)
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(RecordAdminMixin, TransitionButtonsMixin, CheckedExportMixin, admin.ModelAdmin):
     refusal_errors = (*TransitionButtonsMixin.refusal_errors, PaymentError)
-    list_display = ("__str__", "title", "amount", "state", "due_on", "issued_at", "has_official")
-    list_filter = ("state", "due_on")
-    search_fields = ("number", "title", "tax_id", "order__out_trade_no")
+    list_display = ("__str__", "kind", "title", "amount", "state", "due_on", "issued_at", "red_number")
+    list_filter = ("state", "kind", OverdueFilter, "due_on")
+    search_fields = ("number", "red_number", "title", "tax_id", "order__out_trade_no", "serial_no", "request_no")
     list_select_related = ("order",)
     inlines = [HistoryInline]
-    fields = ("order", "number", "state", "title", "tax_id", "email", "mobile", "amount", "item", "due_on",
-              "due_provisional", "pdf_link", "official_file", "issued_at", "escalated_at")
-    readonly_fields = [f for f in fields if f != "official_file"]
+    fields = ("order", "kind", "state", "number", "official_link", "title", "tax_id", "email", "mobile", "amount",
+              "item", "due_on", "due_provisional", "issued_at", "escalated_at", "provider", "request_no", "serial_no",
+              "attempts", "last_error", "failure_reason", "reversal_reason", "reversal_progress", "red_number",
+              "red_link", "reversed_at")
+    readonly_fields = fields
     transitions = (
-        AdminTransition("issue", "立即开票", services.invoice_issue, "payments.change_invoice",
-                        transition_available("issue")),
+        AdminTransition("submit", "重新开票", invoicing.invoice_resubmit, "payments.change_invoice", _e_invoice_waiting,
+                        warning=lambda invoice: invoice.failure_reason and f"上次失败原因：{invoice.failure_reason}"),
+        AdminTransition("record", "登记票据", invoicing.invoice_record, "payments.change_invoice",
+                        lambda invoice: invoice.state in (Invoice.State.PENDING, Invoice.State.FAILED),
+                        form_class=RecordInvoiceForm),
+        AdminTransition("record_reversal", "登记红字票据", invoicing.invoice_record_reversal, "payments.change_invoice",
+                        lambda invoice: invoice.state == Invoice.State.REVERSING and (
+                            invoice.kind == Invoice.Kind.DUES_RECEIPT or bool(invoice.failure_reason)),
+                        form_class=RecordReversalForm),
     )
 
-    @admin.display(description="系统发票")
+    @admin.display(description="发票（票据）文件")
+    def official_link(self, obj):
+        return admin_file_link(obj, "official_file", "下载")
+
+    @admin.display(description="红字文件")
+    def red_link(self, obj):
+        return admin_file_link(obj, "red_file", "下载")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "order", "created_at", "pdf_link")
+    search_fields = ("number", "order__out_trade_no", "order__invoice_title")
+    list_select_related = ("order",)
+    fields = ("number", "order", "created_at", "pdf_link")
+    readonly_fields = fields
+
+    @admin.display(description="缴费凭证")
     def pdf_link(self, obj):
         return admin_file_link(obj, "pdf", "下载")
 
-    @admin.display(description="税务发票", boolean=True)
-    def has_official(self, obj):
-        return bool(obj.official_file)
-
-    def save_model(self, request, obj, form, change):
-        if "official_file" in form.changed_data and obj.official_file:
-            services.invoice_attach_official(invoice_id=obj.pk, file=form.cleaned_data["official_file"], by=request.user)
-            return
-        super().save_model(request, obj, form, change)
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PaymentAnomaly)
@@ -158,6 +201,12 @@ class BankTransferAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 # The admin index's work queues (core.admin_queues) for 财务.
 register_queue(Queue("待核实对公转账", "payments.change_order", Order, {"state": Order.State.AWAITING_VERIFICATION}))
-register_queue(Queue("逾期待开票", "payments.change_invoice", Invoice, {"state": Invoice.State.OVERDUE}, urgent=True))
+register_queue(Queue("逾期待开票", "payments.change_invoice", Invoice,
+                     {"escalated_at__isnull": False, "state__in": UNISSUED}, query="overdue=1", urgent=True))
+register_queue(Queue("开票失败", "payments.change_invoice", Invoice, {"state": Invoice.State.FAILED}, urgent=True))
+register_queue(Queue("待登记会费票据", "payments.change_invoice", Invoice,
+                     {"state": Invoice.State.PENDING, "kind": Invoice.Kind.DUES_RECEIPT}))
+register_queue(Queue("待登记红字票据", "payments.change_invoice", Invoice,
+                     {"state": Invoice.State.REVERSING, "kind": Invoice.Kind.DUES_RECEIPT}))
 register_queue(Queue("未处理支付异常", "payments.change_paymentanomaly", PaymentAnomaly, {"resolved": False},
                      urgent=True))

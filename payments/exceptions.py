@@ -23,3 +23,11 @@ class GatewayError(PaymentError):
 
 class NotificationRejected(PaymentError):
     """A payment notification failed verification; nothing was changed."""
+
+
+class InvoiceRefused(PaymentError):
+    """An invoice or receipt cannot take this step now (already issued, still being issued)."""
+
+
+class RefundRefused(PaymentError):
+    """A refund cannot be recorded (no reason given, or the order is not paid)."""

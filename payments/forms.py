@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.validators import validate_mobile
+from core.uploads import UploadValidator
 
 from .models import voucher_validator
 
@@ -59,3 +60,27 @@ class VerifyTransferForm(forms.Form):
     def __init__(self, *args, instance_for=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.order = instance_for
+
+
+_official_pdf = UploadValidator(kinds=("pdf",), max_bytes=10 * 1024 * 1024)
+
+
+class RecordInvoiceForm(forms.Form):
+    """Finance records a document issued outside the provider (the 会费票据 from the 财政电子票据
+    platform, or a 数电发票 issued by hand)."""
+
+    number = forms.RegexField(label="票据（发票）号码", regex=r"^[0-9A-Za-z-]{6,32}$", max_length=32,
+                              error_messages={"invalid": "号码应为 6-32 位数字或字母。"})
+    file = forms.FileField(label="票据文件（PDF）", validators=[_official_pdf])
+
+    def __init__(self, *args, instance_for=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RecordReversalForm(forms.Form):
+    red_number = forms.RegexField(label="红字票据（发票）号码", regex=r"^[0-9A-Za-z-]{6,32}$", max_length=32,
+                                  error_messages={"invalid": "号码应为 6-32 位数字或字母。"})
+    file = forms.FileField(label="红字票据文件（PDF）", validators=[_official_pdf])
+
+    def __init__(self, *args, instance_for=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Orders for anything payable, their WeChat and bank-transfer payments, and invoices.
+"""Orders for anything payable, their WeChat and bank-transfer payments, receipts and invoices.
 
 A payable model implements the small ``Payable`` protocol (payments/payable.py); an Order
 points at it generically, so membership dues and evaluation fees share one flow.
@@ -25,6 +25,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         AWAITING_VERIFICATION = "awaiting_verification", "待财务核实"
         PAID = "paid", "已支付"
         CLOSED = "closed", "已关闭"
+        REFUNDED = "refunded", "已退款"
 
     class Method(models.TextChoices):
         NONE = "", "未选择"
@@ -55,6 +56,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     close_reason = models.CharField("关闭原因", max_length=200, blank=True)
+    refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+    refund_reason = models.CharField("退款原因", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "订单"
@@ -123,6 +126,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
         """Expired or cancelled before any payment."""
         self.closed_at = closed_at
         self.close_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PAID, target=State.REFUNDED)
+    def refund(self, *, refunded_at, reason: str, by=None, description=None):
+        """Finance returned the money (through WeChat Pay's merchant platform or the bank)."""
+        self.refunded_at = refunded_at
+        self.refund_reason = reason
 
 
 class BankTransfer(models.Model):
@@ -221,16 +232,50 @@ class PaymentAnomaly(models.Model):
         return f"{self.get_kind_display()} {self.out_trade_no}"
 
 
+class Receipt(models.Model):
+    """The payment receipt (缴费凭证) the portal draws itself for every paid order. It proves the
+    payment; it is not an invoice (the official document is the order's Invoice)."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="receipt", verbose_name="订单")
+    number = models.CharField("凭证号", max_length=32, unique=True)
+    pdf = models.FileField("缴费凭证", upload_to=RandomUploadPath("payments/receipts"), blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴费凭证"
+        verbose_name_plural = "缴费凭证"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.number
+
+    def can_view_file(self, user, field_name):
+        return user.pk == self.order.payer_id or user.has_perm("payments.view_receipt")
+
+    def download_name(self, field_name):
+        return f"缴费凭证{self.number}.pdf"
+
+
 class Invoice(ConcurrentTransitionMixin, models.Model):
-    """The e-invoice (电子发票) for a paid order, due within 5 working days of payment."""
+    """The official document for a paid order, due within 5 working days of payment: a 数电发票
+    issued through the e-invoicing provider, or a 社会团体会费票据 that finance records (which
+    fee gets which is settings.INVOICE_DOCUMENTS). A refund reverses it (红冲) and keeps both."""
+
+    class Kind(models.TextChoices):
+        E_INVOICE = "e_invoice", "数电发票"
+        DUES_RECEIPT = "dues_receipt", "社会团体会费票据"
 
     class State(models.TextChoices):
         PENDING = "pending", "待开票"
-        OVERDUE = "overdue", "逾期待开票"
+        REQUESTED = "requested", "开票中"
+        FAILED = "failed", "开票失败"
         ISSUED = "issued", "已开票"
+        CANCELLED = "cancelled", "已取消"
+        REVERSING = "reversing", "红冲中"
+        REVERSED = "reversed", "已红冲"
 
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice", verbose_name="订单")
-    number = models.CharField("发票号码", max_length=32, unique=True, null=True, blank=True)
+    kind = models.CharField("票据类型", max_length=16, choices=Kind.choices, default=Kind.E_INVOICE)
     state = FSMField("状态", max_length=10, choices=State.choices, default=State.PENDING, protected=True)
     title = models.CharField("抬头", max_length=200)
     tax_id = models.CharField("纳税人识别号", max_length=18, blank=True)
@@ -240,52 +285,134 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     item = models.CharField("项目", max_length=120)
     due_on = models.DateField("应开票日期")
     due_provisional = models.BooleanField("应开票日期为暂定", default=False)
-    pdf = models.FileField("发票文件", upload_to=RandomUploadPath("payments/invoices"), blank=True)
+    # The provider's side: the order number we sent (one per attempt) and its serial number.
+    provider = models.CharField("开票渠道", max_length=32, blank=True)
+    request_no = models.CharField("开票单号", max_length=40, unique=True, null=True, blank=True)
+    serial_no = models.CharField("开票流水号", max_length=64, blank=True)
+    submitting_since = models.DateTimeField("提交开票时间", null=True, blank=True)
+    number = models.CharField("发票（票据）号码", max_length=32, unique=True, null=True, blank=True)
     official_file = models.FileField(
-        "税务电子发票", upload_to=RandomUploadPath("payments/official-invoices"), blank=True,
+        "发票（票据）文件", upload_to=RandomUploadPath("payments/official-invoices"), blank=True,
         validators=[UploadValidator(kinds=("pdf",), max_bytes=10 * 1024 * 1024)],
-        help_text="财务可上传税务系统开具的正式电子发票（PDF），会员下载时优先提供此文件。",
     )
+    failure_reason = models.CharField("开票失败原因", max_length=500, blank=True)
+    last_error = models.CharField("最近一次通讯错误", max_length=500, blank=True)
+    attempts = models.PositiveIntegerField("开票平台请求次数", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     issued_at = models.DateTimeField("开票时间", null=True, blank=True)
     escalated_at = models.DateTimeField("逾期上报时间", null=True, blank=True)
+    # Red-letter reversal (红冲) after a refund: the provider's steps, then the red invoice.
+    reversal_reason = models.CharField("红冲原因", max_length=300, blank=True)
+    reversal_progress = models.JSONField("红冲进度", default=dict, blank=True)
+    red_number = models.CharField("红字发票（票据）号码", max_length=32, unique=True, null=True, blank=True)
+    red_file = models.FileField(
+        "红字发票（票据）文件", upload_to=RandomUploadPath("payments/official-invoices"), blank=True,
+        validators=[UploadValidator(kinds=("pdf",), max_bytes=10 * 1024 * 1024)],
+    )
+    reversed_at = models.DateTimeField("红冲时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "发票"
-        verbose_name_plural = "发票"
+        verbose_name = "发票与票据"
+        verbose_name_plural = "发票与票据"
         permissions = [("export_invoice", "可导出发票")]
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "kind"])]
 
     def __str__(self):
-        return self.number or f"待开票（订单 {self.order.out_trade_no}）"
+        return self.number or f"{self.get_state_display()}（订单 {self.order.out_trade_no}）"
+
+    # Transitions only check and move state; payments.invoicing.services does the rest.
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.PENDING, target=State.OVERDUE)
-    def escalate(self, *, at, by=None, description=None):
-        """Not issued by its due date: finance is told."""
-        self.escalated_at = at
+    @transition(field=state, source=[State.PENDING, State.FAILED], target=State.REQUESTED)
+    def request(self, *, serial_no: str, by=None, description=None):
+        """The provider accepted the request and is issuing the invoice (asynchronously)."""
+        self.serial_no = serial_no
+        self.failure_reason = ""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[State.PENDING, State.OVERDUE], target=State.ISSUED)
+    @transition(field=state, source=[State.PENDING, State.REQUESTED], target=State.FAILED)
+    def fail(self, *, reason: str, by=None, description=None):
+        """The provider refused or could not issue it; finance sees why and may resubmit."""
+        self.failure_reason = reason[:500]
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.PENDING, State.REQUESTED, State.FAILED], target=State.ISSUED)
     def issue(self, *, number: str, at, by=None, description=None):
-        """The invoice has its number and document."""
+        """The document has its official number and file (from the provider, or from finance)."""
         self.number = number
         self.issued_at = at
+        self.failure_reason = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.PENDING, State.FAILED], target=State.CANCELLED)
+    def cancel(self, *, by=None, description=None):
+        """Refunded before anything was issued: there is nothing to reverse."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ISSUED, target=State.REVERSING)
+    def start_reversal(self, *, reason: str, by=None, description=None):
+        """Refunded after issue: a red-letter document must cancel this one."""
+        self.reversal_reason = reason[:300]
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.REVERSING, target=State.REVERSED)
+    def finish_reversal(self, *, red_number: str, at, by=None, description=None):
+        """The red-letter document is issued; both stay on record."""
+        self.red_number = red_number
+        self.reversed_at = at
 
     def can_view_file(self, user, field_name):
         return user.pk == self.order.payer_id or user.has_perm("payments.view_invoice")
 
     def download_name(self, field_name):
-        return f"发票{self.number or ''}.pdf"
+        if field_name == "red_file":
+            return f"红字{self.get_kind_display()}{self.red_number or ''}.pdf"
+        return f"{self.get_kind_display()}{self.number or ''}.pdf"
 
-    @property
-    def document_field(self) -> str | None:
-        """The file a member downloads: the official e-invoice when finance attached one."""
-        if self.official_file:
-            return "official_file"
-        return "pdf" if self.pdf else None
+
+class SandboxFapiao(models.Model):
+    """The e-invoicing provider's side of an invoice, when its sandbox plays it (demo, tests)."""
+
+    serial_no = models.CharField(max_length=32, unique=True)
+    order_no = models.CharField(max_length=40, unique=True)
+    red = models.BooleanField(default=False)
+    payload = models.JSONField()
+    status = models.CharField(max_length=4, default="20")  # the provider's codes: 20 issuing, 2 done, 22 failed
+    fail_cause = models.CharField(max_length=200, blank=True)
+    number = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "沙箱发票"
+        verbose_name_plural = "沙箱发票"
+
+    def __str__(self):
+        return f"{self.serial_no} {self.status}"
+
+
+class SandboxRedConfirm(models.Model):
+    """A red-letter confirmation (红字确认单) in the e-invoicing sandbox."""
+
+    bill_id = models.CharField(max_length=40, unique=True)
+    bill_no = models.CharField(max_length=20, blank=True)
+    bill_uuid = models.CharField(max_length=32, blank=True)
+    blue_number = models.CharField(max_length=20)
+    status = models.CharField(max_length=4, default="01")  # 01 无需确认, 02 待购方确认, 04 已确认
+    payload = models.JSONField()
+
+    class Meta:
+        verbose_name = "沙箱红字确认单"
+        verbose_name_plural = "沙箱红字确认单"
+
+    def __str__(self):
+        return self.bill_id
 
 
 class SandboxTrade(models.Model):

@@ -7,7 +7,7 @@ def orders_of(*, user) -> QuerySet[Order]:
     """A payer's orders with their invoice, newest first (one query plus one prefetch)."""
     return (
         Order.objects.filter(payer=user)
-        .select_related("invoice")
+        .select_related("invoice", "receipt")
         .prefetch_related(Prefetch("transfers", queryset=BankTransfer.objects.order_by("-submitted_at")))
     )
 

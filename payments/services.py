@@ -7,22 +7,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import FINANCE, notify_role
-from core.calendar import add_working_days
-from core.notifications import Attachment, notification_send
-from core.outbox import job_enqueue
-from core.pdf import render_pdf
+from core.notifications import notification_send
 from core.uploads import original_name
 
 from . import gateway
-from .exceptions import GatewayError, NothingToPay, OrderNotOpen, TransferRefused
+from .exceptions import GatewayError, NothingToPay, OrderNotOpen, RefundRefused, TransferRefused
 from .forms import same_payer
-from .models import BankTransfer, Invoice, Order, PaymentAnomaly, WechatNotification
+from .invoicing.services import invoice_open, invoice_reverse_for_refund
+from .models import BankTransfer, Order, PaymentAnomaly, WechatNotification
 from .payable import Payable, payable_paid, payment_due
 
 logger = logging.getLogger(__name__)
@@ -181,7 +177,7 @@ def wechat_transaction_apply(*, resource: dict, source: str) -> str:
 
 
 def _order_paid(order: Order, by=None) -> None:
-    """Inside the paying transaction: open the invoice, tell the payable, queue the rest.
+    """Inside the paying transaction: open the receipt and invoice, tell the payable, queue the rest.
     Money for a payable that no longer waits for it (paid already by another order) is an
     anomaly for finance to return: no second invoice, term or fee."""
     payable = type(order.payable).objects.select_for_update(of=("self",)).get(pk=order.object_id)
@@ -190,18 +186,8 @@ def _order_paid(order: Order, by=None) -> None:
                         resource={"out_trade_no": order.out_trade_no, "transaction_id": order.transaction_id or ""},
                         reason="付款对象已无需缴费（已缴纳或状态已变化），款项待退回")
         return
-    due = add_working_days(timezone.localdate(order.paid_at), settings.INVOICE_DUE_WORKING_DAYS)
-    invoice = Invoice.objects.create(
-        order=order, title=order.invoice_title, tax_id=order.invoice_tax_id, email=order.invoice_email,
-        mobile=order.invoice_mobile, amount=order.amount, item=order.description,
-        due_on=due.date, due_provisional=due.provisional,
-    )
+    invoice_open(order=order)
     payable_paid(payable, order=order, by=by)
-    _enqueue_invoice(invoice.pk)
-
-
-def _enqueue_invoice(invoice_id: int) -> None:
-    job_enqueue("payments.tasks.issue_invoice", invoice_id)
 
 
 def order_submit_transfer(*, order_id: int, by, voucher, account_name: str, amount: Decimal,
@@ -309,54 +295,17 @@ def orders_reconcile(*, now=None) -> int:
     return changed
 
 
-def invoice_issue(*, invoice_id: int, by=None) -> Invoice:
-    """Number the invoice, render its PDF, and send it by email (attached) and SMS (link).
-    Running it again for an issued invoice does nothing."""
+def order_refund(*, order_id: int, by, reason: str) -> Order:
+    """Finance records that a paid order's money went back to the payer (through WeChat Pay's
+    merchant platform or the bank). Its invoice is cancelled if nothing was issued yet, and
+    reversed (红冲) if it was. What the refund means for the payable (a term, a seat) is
+    decided in its own workflow."""
+    if not reason.strip():
+        raise RefundRefused("登记退款时请填写原因。")
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice_id)
-        if invoice.state == Invoice.State.ISSUED:
-            return invoice
-        now = timezone.now()
-        number = f"FP{timezone.localtime(now):%Y}{invoice.pk:08d}"
-        pdf = render_pdf("payments/invoice_pdf.html", {"invoice": invoice, "number": number, "issued_at": now})
-        invoice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-        invoice.issue(number=number, at=now, by=by, description="开具电子发票" if by else "系统开具电子发票")
-        invoice.save()
-        payer = invoice.order.payer
-        url = reverse("payments:order_detail", args=[invoice.order.out_trade_no])
-        transaction.on_commit(lambda: notification_send(
-            template="invoice_issued", user=payer, email=invoice.email, mobile=invoice.mobile, url=url,
-            context={"invoice": invoice, "url": settings.SITE_URL + url},
-            attachment=Attachment(f"电子发票{number}.pdf", pdf),
-        ))
-    logger.info("invoice %s issued for order %s", invoice.number, invoice.order.out_trade_no)
-    return invoice
-
-
-def invoice_attach_official(*, invoice_id: int, file, by) -> Invoice:
-    """Finance attaches the e-invoice from the tax system; members then download that file."""
-    with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
-        invoice.official_file.save(file.name, file, save=False)
-        invoice.save(update_fields=["official_file"])
-    logger.info("invoice %s: official file attached by %s", invoice.pk, by.pk)
-    return invoice
-
-
-def invoices_escalate_overdue(*, now=None) -> int:
-    """Invoices still pending after their due date go to finance, once."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        overdue = list(
-            Invoice.objects.select_for_update(skip_locked=True)
-            .select_related("order")
-            .filter(state=Invoice.State.PENDING, due_on__lt=today)[:200]
-        )
-        for invoice in overdue:
-            invoice.escalate(at=now, description=f"超过应开票日期 {invoice.due_on:%Y-%m-%d}")
-            invoice.save()
-        if overdue:
-            notify_role(FINANCE, template="invoice_overdue", context={"invoices": overdue},
-                        url=reverse("admin:payments_invoice_changelist") + "?state__exact=overdue")
-    return len(overdue)
+        order = _locked_with_payable(order_id)
+        order.refund(refunded_at=timezone.now(), reason=reason.strip()[:300], by=by, description=f"登记退款：{reason}")
+        order.save()
+        invoice_reverse_for_refund(order=order, by=by, reason=reason.strip())
+    logger.info("order %s refunded by %s", order.out_trade_no, by.pk)
+    return order

@@ -379,6 +379,30 @@ WECHATPAY_NOTIFY_URL = env.str("WECHATPAY_NOTIFY_URL", default=f"{SITE_URL}/paym
 WECHATPAY_QUERY_AFTER_MINUTES = env.int("WECHATPAY_QUERY_AFTER_MINUTES", default=5)
 ORDER_EXPIRE_HOURS = env.int("ORDER_EXPIRE_HOURS", default=72)
 INVOICE_DUE_WORKING_DAYS = 5
+# Official documents (payments.invoicing): which fee gets which (a payable "app_label.model" →
+# "e_invoice" for a 数电发票 through the provider, "dues_receipt" for a 社会团体会费票据 that
+# finance records from the 财政电子票据 platform; anything unlisted gets a 数电发票), the
+# provider backend, and each payable's tax classification code and rate ("*" for the rest) as
+# the association's tax office agreed them.
+INVOICE_DOCUMENTS = env.json("INVOICE_DOCUMENTS", default={"membership.member": "dues_receipt"})
+INVOICE_ITEMS = env.json("INVOICE_ITEMS", default={"*": {"goods_code": "3049900000000000000", "tax_rate": "0.06"}})
+INVOICE_BACKEND = env.str("INVOICE_BACKEND", default="payments.invoicing.nuonuo.NuonuoBackend")
+# The sandbox plays 诺诺开放平台 offline (demo, tests); production sets INVOICE_SANDBOX=false and
+# the app's credentials from 诺诺开放平台 (自用型应用: appKey, appSecret, accessToken).
+INVOICE_SANDBOX = env.bool("INVOICE_SANDBOX", default=False)
+INVOICE_NUONUO = {
+    "URL": env.str("INVOICE_NUONUO_URL", default="https://sdk.nuonuo.com/open/v1/services"),
+    "APP_KEY": env.str("INVOICE_NUONUO_APP_KEY", default=""),
+    "APP_SECRET": env.str("INVOICE_NUONUO_APP_SECRET", default=""),
+    "ACCESS_TOKEN": env.str("INVOICE_NUONUO_ACCESS_TOKEN", default=""),
+    "SELLER_TAX_NUM": env.str("INVOICE_SELLER_TAX_NUM", default=""),
+    "SELLER_NAME": env.str("INVOICE_SELLER_NAME", default="中国非公立医疗机构协会"),
+    "SELLER_ADDRESS": env.str("INVOICE_SELLER_ADDRESS", default=""),
+    "SELLER_PHONE": env.str("INVOICE_SELLER_PHONE", default=""),
+    "SELLER_ACCOUNT": env.str("INVOICE_SELLER_ACCOUNT", default=""),
+    "CLERK": env.str("INVOICE_CLERK", default=""),
+    "TIMEOUT": env.int("INVOICE_PROVIDER_TIMEOUT", default=15),
+}
 ASSOCIATION_BANK_ACCOUNT = {
     "name": env.str("BANK_ACCOUNT_NAME", default="中国非公立医疗机构协会"),
     "bank": env.str("BANK_NAME", default="中国工商银行北京某某支行"),

@@ -9,3 +9,4 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 DEMO_DATA_ALLOWED = True
 WECHATPAY_SANDBOX = env.bool("WECHATPAY_SANDBOX", default=True)
+INVOICE_SANDBOX = env.bool("INVOICE_SANDBOX", default=True)

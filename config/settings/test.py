@@ -46,6 +46,7 @@ STORAGES = {
     },
 }
 WECHATPAY_SANDBOX = True
+INVOICE_SANDBOX = True
 WECHATPAY_NOTIFY_URL = "http://testserver/payments/wechat/notify/"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -75,7 +75,8 @@ def test_celery_is_configured_for_safe_redelivery():
 
 
 @pytest.mark.parametrize("name", [
-    "membership.tasks.generate_certificate", "payments.tasks.issue_invoice", "evaluation.tasks.generate_certificates",
+    "membership.tasks.generate_certificate", "payments.tasks.make_receipt", "payments.tasks.submit_invoice",
+    "payments.tasks.check_invoice", "evaluation.tasks.generate_certificates",
     "evaluation.tasks.generate_application_form_pdf", "evaluation.tasks.generate_acceptance_notice",
     "experts.tasks.generate_appointment_letter", "experts.tasks.generate_visit_notice",
     "experts.tasks.generate_group_report", "experts.tasks.generate_minutes",

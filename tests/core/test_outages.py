@@ -90,7 +90,8 @@ def test_healthz_reports_the_broker_outage_with_503(broker_down, client):
     assert response.json()["broker"].startswith("error")
 
 
-def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_outbox(broker_down, client):
+def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_outbox(broker_down, client, settings):
+    settings.INVOICE_DOCUMENTS = {}  # the dues get a 数电发票 from the provider
     order = dues_order(UnitMemberFactory(state="approved"))
     response = pay_by_wechat(client, order)
     assert response.status_code == 204  # answered: WeChat does not retry a committed payment
@@ -98,7 +99,7 @@ def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_out
     assert order.state == Order.State.PAID
     invoice = Invoice.objects.get(order=order)
     assert invoice.state == Invoice.State.PENDING
-    job = OutboxJob.objects.get(task="payments.tasks.issue_invoice")
+    job = OutboxJob.objects.get(task="payments.tasks.submit_invoice")
     assert job.state == OutboxJob.State.PENDING and job.last_error
 
     # Minutes later the broker is back; the scan sends the job again and the invoice is issued.
@@ -110,17 +111,18 @@ def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_out
     assert job.state == OutboxJob.State.DONE
 
 
-def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_once(client, broker_down):
+def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_once(client, broker_down, settings):
+    settings.INVOICE_DOCUMENTS = {}
     # The payment commits and its job is recorded, but the task never finishes (the worker
     # was killed, or the message was lost).
     order = dues_order(UnitMemberFactory(state="approved"))
     pay_by_wechat(client, order)
-    job = OutboxJob.objects.get(task="payments.tasks.issue_invoice")
+    job = OutboxJob.objects.get(task="payments.tasks.submit_invoice")
     current_app.conf.broker_url, current_app.conf.task_always_eager = "memory://", True
     soon = timezone.now() + dt.timedelta(minutes=2)
     assert deadlines.run_scanners(now=soon)["core.outbox_resend"] == 0  # the worker may still be on it
     later = timezone.now() + dt.timedelta(minutes=7)
-    assert deadlines.run_scanners(now=later)["core.outbox_resend"] == 2  # the invoice and the certificate
+    assert deadlines.run_scanners(now=later)["core.outbox_resend"] == 3  # the receipt, the invoice, the certificate
     assert deadlines.run_scanners(now=later + dt.timedelta(minutes=7))["core.outbox_resend"] == 0
     job.refresh_from_db()
     assert job.state == OutboxJob.State.DONE and job.attempts == 2
@@ -130,10 +132,10 @@ def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_o
 def test_asking_again_for_recorded_work_makes_its_one_row_pending_and_sends_it_again(broker_down):
     from core.outbox import job_enqueue
 
-    first = job_enqueue("payments.tasks.issue_invoice", 4242)  # autocommit: sent at once (to a broker that is down)
+    first = job_enqueue("payments.tasks.submit_invoice", 4242)  # autocommit: sent at once (to a broker that is down)
     assert first.pk and OutboxJob.objects.get(pk=first.pk).state == OutboxJob.State.PENDING
     OutboxJob.objects.filter(pk=first.pk).update(state=OutboxJob.State.DONE, done_at=timezone.now())
-    again = job_enqueue("payments.tasks.issue_invoice", 4242)
+    again = job_enqueue("payments.tasks.submit_invoice", 4242)
     row = OutboxJob.objects.get(key=first.key)
     assert again.pk == first.pk == row.pk and OutboxJob.objects.filter(key=first.key).count() == 1
     assert row.state == OutboxJob.State.PENDING and row.done_at is None and row.attempts == 2

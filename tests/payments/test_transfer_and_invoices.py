@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from core.downloads import file_url
 from membership.models import Member, MembershipTerm
 from payments import sandbox, services
 from payments.exceptions import TransferRefused
@@ -128,7 +127,9 @@ def test_finance_verifies_a_transfer_then_the_member_is_active_with_invoice_and_
     member.refresh_from_db()
     assert member.state == Member.State.ACTIVE
     assert MembershipTerm.objects.get(member=member).certificate
-    assert Invoice.objects.get(order=order).state == Invoice.State.ISSUED
+    invoice = Invoice.objects.get(order=order)  # dues wait for the 会费票据 finance records
+    assert (invoice.kind, invoice.state) == (Invoice.Kind.DUES_RECEIPT, Invoice.State.PENDING)
+    assert order.receipt.pdf
     transfer = BankTransfer.objects.get()
     assert transfer.decision == BankTransfer.Decision.VERIFIED and transfer.statement_payer == member.name
 
@@ -177,46 +178,6 @@ def test_finance_uses_the_admin_buttons_and_membership_staff_cannot(client, memb
     assert order.state == Order.State.PAID
     response = client.post(url, {"statement_payer": member.name}, follow=True)  # a second click is refused with a message
     assert "当前状态不允许此操作" in response.content.decode()
-
-
-def test_running_invoice_issue_twice_issues_one_invoice(client, member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        pay_by_wechat(client, dues_order(member))
-    invoice = Invoice.objects.get()
-    number = invoice.number
-    assert services.invoice_issue(invoice_id=invoice.pk).number == number
-    assert Invoice.objects.filter(state=Invoice.State.ISSUED).count() == 1
-
-
-def test_overdue_invoices_are_escalated_to_finance_once(member, django_capture_on_commit_callbacks):
-    finance = UserFactory(is_staff=True)
-    finance.groups.add(Group.objects.get(name="财务"))
-    order = dues_order(member)
-    with django_capture_on_commit_callbacks(execute=False):  # the invoice task never ran
-        services.wechat_transaction_apply(resource=sandbox.transaction_resource(
-            sandbox.sandbox_pay(out_trade_no=start_wechat(order).out_trade_no)), source="query")
-    invoice = Invoice.objects.get()
-    assert invoice.state == Invoice.State.PENDING
-    later = timezone.now() + dt.timedelta(days=14)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.invoices_escalate_overdue(now=later) == 1
-        assert services.invoices_escalate_overdue(now=later) == 0
-    invoice.refresh_from_db()
-    assert invoice.state == Invoice.State.OVERDUE
-    assert finance.messages.filter(subject__contains="逾期").count() == 1
-
-
-def test_the_official_e_invoice_replaces_the_generated_one_for_download(client, member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        pay_by_wechat(client, dues_order(member))
-    invoice = Invoice.objects.get()
-    services.invoice_attach_official(invoice_id=invoice.pk, file=upload("official.pdf", b"%PDF-1.7 official"),
-                                     by=UserFactory())
-    invoice.refresh_from_db()
-    assert invoice.document_field == "official_file"
-    login(client, member.user)
-    response = client.get(file_url(invoice, invoice.document_field))
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 official"
 
 
 def test_reconcile_applies_a_lost_notification_and_closes_expired_orders(member):

@@ -30,6 +30,7 @@ MOVES = {
     "verify_transfer": lambda o: o.verify_transfer(paid_at=NOW()),
     "reject_transfer": lambda o: o.reject_transfer(),
     "close": lambda o: o.close(closed_at=NOW(), reason="过期"),
+    "refund": lambda o: o.refund(refunded_at=NOW(), reason="重复缴费"),
 }
 ALLOWED = {
     ("pay_by_wechat", OS.UNPAID): OS.PAID,
@@ -37,6 +38,7 @@ ALLOWED = {
     ("verify_transfer", OS.AWAITING_VERIFICATION): OS.PAID,
     ("reject_transfer", OS.AWAITING_VERIFICATION): OS.UNPAID,
     ("close", OS.UNPAID): OS.CLOSED,
+    ("refund", OS.PAID): OS.REFUNDED,
 }
 
 
@@ -92,10 +94,21 @@ def _invoice(state=IS.PENDING) -> Invoice:
 
 
 INVOICE_MOVES = {
-    "escalate": lambda i: i.escalate(at=NOW()),
-    "issue": lambda i: i.issue(number="FP1", at=NOW()),
+    "request": lambda i: i.request(serial_no="2612050001"),
+    "fail": lambda i: i.fail(reason="购方税号有误"),
+    "issue": lambda i: i.issue(number="26112000000000000001", at=NOW()),
+    "cancel": lambda i: i.cancel(),
+    "start_reversal": lambda i: i.start_reversal(reason="退款"),
+    "finish_reversal": lambda i: i.finish_reversal(red_number="26112000000000000002", at=NOW()),
 }
-INVOICE_ALLOWED = {("escalate", IS.PENDING): IS.OVERDUE, ("issue", IS.PENDING): IS.ISSUED, ("issue", IS.OVERDUE): IS.ISSUED}
+INVOICE_ALLOWED = {
+    ("request", IS.PENDING): IS.REQUESTED, ("request", IS.FAILED): IS.REQUESTED,
+    ("fail", IS.PENDING): IS.FAILED, ("fail", IS.REQUESTED): IS.FAILED,
+    ("issue", IS.PENDING): IS.ISSUED, ("issue", IS.REQUESTED): IS.ISSUED, ("issue", IS.FAILED): IS.ISSUED,
+    ("cancel", IS.PENDING): IS.CANCELLED, ("cancel", IS.FAILED): IS.CANCELLED,
+    ("start_reversal", IS.ISSUED): IS.REVERSING,
+    ("finish_reversal", IS.REVERSING): IS.REVERSED,
+}
 
 
 @pytest.mark.parametrize(("move", "source"), list(INVOICE_ALLOWED))
