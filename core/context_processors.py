@@ -23,4 +23,13 @@ def site(request):
         "site_contact": settings.SITE_CONTACT,
         "unread_message_count": unread_of(request),
         "wechat_login": settings.WECHAT_LOGIN,
+        # Inside WeChat's browser the QR page cannot open; the official account's page can.
+        "wechat_way": _wechat_way(request),
     }
+
+
+def _wechat_way(request) -> str:
+    """The WeChat provider that works in this browser ("" when none is configured for it)."""
+    in_wechat = "MicroMessenger" in request.META.get("HTTP_USER_AGENT", "")
+    wanted = "weixin_mp" if in_wechat else "weixin"
+    return wanted if wanted in settings.WECHAT_LOGIN_PROVIDERS else ""

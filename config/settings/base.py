@@ -269,16 +269,21 @@ STORAGES = {
 # set: s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket?region=cn-hangzhou&scheme=https. The bucket
 # stays private; a download is answered, after the permission check, by a redirect to a URL
 # signed for PRIVATE_URL_SECONDS (core.downloads).
-# WeChat sign-in for existing accounts (config/settings/wechat.py); off without the keys.
+# WeChat sign-in for existing accounts (config/settings/wechat.py); off without the keys: the
+# website application's for the QR code on desktops, the official account's inside WeChat.
 WECHAT_LOGIN = False
+WECHAT_LOGIN_PROVIDERS: list[str] = []
 WECHAT_LOGIN_APP_ID = env.str("WECHAT_LOGIN_APP_ID", default="")
 WECHAT_LOGIN_APP_SECRET = env.str("WECHAT_LOGIN_APP_SECRET", default="")
+WECHAT_MP_APP_ID = env.str("WECHAT_MP_APP_ID", default="")
+WECHAT_MP_APP_SECRET = env.str("WECHAT_MP_APP_SECRET", default="")
 WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
-if WECHAT_LOGIN_APP_ID and WECHAT_LOGIN_APP_SECRET:
+_website = (WECHAT_LOGIN_APP_ID, WECHAT_LOGIN_APP_SECRET) if WECHAT_LOGIN_APP_ID and WECHAT_LOGIN_APP_SECRET else None
+_official = (WECHAT_MP_APP_ID, WECHAT_MP_APP_SECRET) if WECHAT_MP_APP_ID and WECHAT_MP_APP_SECRET else None
+if _website or _official:
     from .wechat import wechat_login
 
-    _wechat = wechat_login(app_id=WECHAT_LOGIN_APP_ID, secret=WECHAT_LOGIN_APP_SECRET,
-                           authorize_url="https://open.weixin.qq.com/connect/qrconnect")
+    _wechat = wechat_login(website=_website, official_account=_official)
     globals().update(_wechat)
     INSTALLED_APPS += _wechat["WECHAT_APPS"]
 

@@ -9,8 +9,7 @@ from .base import CACHES, DATABASES, INSTALLED_APPS, REDIS_URL, STORAGES, VAR_DI
 from .wechat import wechat_login
 
 # WeChat sign-in on, against a local stand-in of WeChat's API (tests/accounts/test_wechat_login.py).
-_wechat = wechat_login(app_id="wx-test-app", secret="wx-test-secret",
-                       authorize_url="https://open.weixin.qq.com/connect/qrconnect")
+_wechat = wechat_login(website=("wx-test-app", "wx-test-secret"), official_account=("wx-test-mp", "wx-mp-secret"))
 globals().update(_wechat)
 INSTALLED_APPS = [*INSTALLED_APPS, *_wechat["WECHAT_APPS"]]
 
