@@ -27,7 +27,8 @@ class ProviderServer:
                 query = dict(parse_qsl(urlsplit(self.path).query))
                 form = dict(parse_qsl(raw)) if "form" in (self.headers.get("Content-Type") or "") else {}
                 body = json.loads(raw) if raw.startswith("{") else {}
-                request = {"query": query, "form": form, "json": body, "headers": dict(self.headers)}
+                request = {"path": self.path, "query": query, "form": form, "json": body, "raw": raw,
+                           "headers": dict(self.headers)}
                 server.requests.append(request)
                 status, answer = server.answer(request)
                 payload = json.dumps(answer, ensure_ascii=server.ensure_ascii).encode()

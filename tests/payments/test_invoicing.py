@@ -6,9 +6,11 @@ import hashlib
 import hmac
 import io
 import socket
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -20,11 +22,12 @@ from payments import services
 from payments.exceptions import InvoiceRefused, RefundRefused
 from payments.invoicing import nuonuo, nuonuo_sandbox
 from payments.invoicing import services as invoicing
-from payments.invoicing.backend import InvoiceRequest, ProviderUnavailable
+from payments.invoicing.backend import InvoiceLine, InvoiceRequest, ProviderUnavailable
 from payments.invoicing.documents import invoice_line
 from payments.models import Invoice, Order, Receipt, SandboxFapiao, SandboxRedConfirm
 from tests.accounts.factories import UserFactory
 from tests.core.files import upload
+from tests.core.provider_servers import serving
 from tests.evaluation.helpers import paid
 from tests.membership.factories import UnitMemberFactory
 from tests.payments.helpers import dues_order, login, pay_by_wechat
@@ -196,6 +199,34 @@ def test_a_forged_signature_or_wrong_key_is_refused_by_the_platform():
     client = nuonuo.NuonuoClient({**nuonuo_sandbox.SANDBOX_CONFIG, "ACCESS_TOKEN": "stolen"})
     with pytest.raises(ProviderUnavailable, match="070101"):
         client.call("nuonuo.OpeMplatform.queryInvoiceResult", {"serialNos": ["1"]})
+
+
+@pytest.mark.django_db(transaction=True)  # the server's threads write through their own connections
+def test_the_client_speaks_the_platform_over_http_to_a_local_server(settings):
+    """The same exchange over a real socket: a local server answers as the sandbox does, from the
+    exact bytes received (so the signature is checked on what actually went over the wire)."""
+    def platform(request):
+        try:
+            return 200, nuonuo_sandbox.service_answer(url=request["path"], headers=request["headers"],
+                                                      body=request["raw"].encode())
+        finally:
+            connection.close()
+
+    with serving(platform, ensure_ascii=False) as (address, server):
+        settings.INVOICE_SANDBOX = False
+        settings.INVOICE_NUONUO = {**nuonuo_sandbox.SANDBOX_CONFIG, "URL": f"{address}/open/v1/services"}
+        backend = nuonuo.NuonuoBackend()
+        request = InvoiceRequest(request_no="P-HTTP-1", buyer_name="北京某某口腔医院有限公司", buyer_tax_id="",
+                                 email="a@b.cn", mobile="13700000000",
+                                 line=InvoiceLine(name="评价费", amount=Decimal("8000.00"), goods_code="3049900000000000000",
+                                                  tax_rate=Decimal("0.06")))
+        serial = backend.issue(request)
+        result = backend.query(serial)
+        assert backend.find("P-HTTP-1") == serial
+    assert result.status == "issued" and len(result.number) == 20
+    sent = server.requests[0]
+    assert sent["headers"]["method"] == "nuonuo.OpeMplatform.requestBillingNew" and sent["query"]["appkey"] == "SandboxAppKey"
+    assert sent["json"]["order"]["buyerName"] == "北京某某口腔医院有限公司"
 
 
 def test_the_signature_is_hmac_sha1_over_the_canonical_string():
