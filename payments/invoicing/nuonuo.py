@@ -14,7 +14,6 @@ With ``settings.INVOICE_SANDBOX`` on, the same requests go to the offline sandbo
 (``nuonuo_sandbox``), which checks the signature and answers in the platform's format.
 """
 import json
-import logging
 import secrets
 import time
 import uuid
@@ -28,7 +27,6 @@ from . import nuonuo_sandbox
 from .backend import BlueInvoice, InvoiceRequest, InvoiceResult, ProviderRefused, ProviderUnavailable
 from .nuonuo_protocol import SUCCESS, sign
 
-logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # The platform's own codes for a bad key, secret, token or signature, and for throttling: the
 # invoice is fine, the connection is not, so these are retried rather than shown as a refusal.
