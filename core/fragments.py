@@ -37,6 +37,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -251,7 +252,7 @@ class TableReadsMiddleware:
 
 # --- Cached parts ----------------------------------------------------------------------
 
-def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
+def cached_html(request, name: str, build, *, vary=(), shared=False, address: str | None = None) -> str:
     """The HTML of the part ``name`` for this request: from the cache while nothing it was built
     from has changed, otherwise ``build()`` (which returns the HTML, or None when this
     rendering must not be kept) and kept. Only GET and HEAD requests use the cache. A
@@ -260,7 +261,7 @@ def cached_html(request, name: str, build, *, vary=(), shared=False) -> str:
     if not _may_keep(request):
         return build()
     reads = _reads.get()
-    key = ENTRY.format(name, _digest(request, vary, shared))
+    key = ENTRY.format(name, _digest(request, vary, shared, address))
     entry = _valid_entry(name, key)
     if entry is not None:
         # A page kept whole around this part was built from the part's sources too.
@@ -286,13 +287,13 @@ def _may_keep(request) -> bool:
     return request.method in ("GET", "HEAD") and _tracked_reads() is not None
 
 
-def cached_response(request, name: str, respond, *, shared=False):
+def cached_response(request, name: str, respond, *, shared=False, address: str | None = None):
     """``respond()``'s response, kept whole like a part (``cached_html``) when it is a rendered
     200 page that sets no cookie: the base layout, the view's permission checks and its body
     are then all skipped until something they read changes. The key also carries every
     registered layout input (``layout_input``). A request with a message waiting to be shown,
     or a view that adds one, is neither served nor kept; nor is a ``shared`` page with a form
-    that posts."""
+    that posts. ``address`` replaces the request's full address in the key (``page_address``)."""
     if not _may_keep(request) or len(get_messages(request)):
         return respond()  # and the layout inputs are not asked for
     built = None
@@ -310,21 +311,34 @@ def cached_response(request, name: str, respond, *, shared=False):
             return None
         return built.content.decode(built.charset)
 
-    html = cached_html(request, name, build, vary=_layout_values(request), shared=shared)
+    html = cached_html(request, name, build, vary=_layout_values(request), shared=shared, address=address)
     return built if built is not None else HttpResponse(html)
 
 
-def kept_public_page(view):
+def page_address(request, params: tuple[str, ...]) -> str:
+    """A visitor's page as a cache key knows it: the path and the query parameters the view
+    reads (their last value, as ``request.GET.get`` gives it), in a fixed order. Anything else
+    in the address changes nothing on the page, so it makes no entry of its own: junk
+    parameters cannot fill the cache with copies and push the useful entries out."""
+    read = [(name, request.GET[name]) for name in sorted(params) if request.GET.get(name)]
+    return f"{request.path}?{urlencode(read)}" if read else request.path
+
+
+def kept_public_page(*, params: tuple[str, ...] = ()):
     """View decorator for a public page that shows what the database holds (the result
     registry, say): a visitor's GET answer is kept whole and shared by every visitor until a
-    table it read is written. A signed-in person's header is their own: answered afresh."""
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        return cached_response(request, f"public:{view.__module__}.{view.__qualname__}",
-                               lambda: view(request, *args, **kwargs), shared=True)
-    return wrapped
+    table it read is written, keyed by the query parameters the view reads (``params``). A
+    signed-in person's header is their own: answered afresh."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            return cached_response(request, f"public:{view.__module__}.{view.__qualname__}",
+                                   lambda: view(request, *args, **kwargs), shared=True,
+                                   address=page_address(request, params))
+        return wrapped
+    return decorate
 
 
 def kept_page(access):
@@ -431,11 +445,11 @@ def _keep(name: str, key: str, entry: dict, tables: set[str], since: int | None,
         cache.set(key, {**entry, "since": since, "tables": sorted(tables)}, timeout=timeout)
 
 
-def _digest(request, vary, shared: bool) -> str:
+def _digest(request, vary, shared: bool, address: str | None = None) -> str:
     user = getattr(request, "user", None)
     parts = [
         *(() if shared else (str(getattr(user, "pk", None)), _csrf_secret(request))),
-        request.get_full_path(),
+        address if address is not None else request.get_full_path(),
         timezone.localdate().isoformat(),
         *(str(value) for value in vary),
     ]

@@ -411,7 +411,7 @@ def objection(request, pk):
     return render(request, "evaluation/objection.html", {"evaluation": evaluation, "form": form})
 
 
-@kept_public_page
+@kept_public_page(params=("no", "q", "page"))
 def registry(request):
     """Public result registry and certificate check (the certificate's QR code opens this)."""
     query = (request.GET.get("no") or request.GET.get("q") or "").strip()[:50]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from core.access import member_required
 from core.certificates import certificate_find
 from core.downloads import file_response
-from core.fragments import active_account, kept_page
+from core.fragments import active_account, kept_page, kept_public_page
 from payments.views import invoice_info
 
 from . import selectors, services
@@ -144,9 +144,11 @@ def contact_delete(request, member, pk):
     return redirect("membership:contacts")
 
 
+@kept_public_page(params=("no",))
 def certificate_check(request):
     """Public: anyone checks any certificate the association issued by its number (the QR
-    code on every certificate opens this page with the number filled in)."""
+    code on every certificate opens this page with the number filled in). A visitor's check is
+    kept until a table it read is written: a valid number costs what a cached page does."""
     number = (request.GET.get("no") or "").strip()[:40]
     return render(request, "core/certificate_check.html", {"number": number, "found": certificate_find(number)})
 

@@ -12,7 +12,10 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from core.fragments import page_address
+
 VERSION_KEY = "portal:content-version"
+PAGE_KEY = "portal:page:"
 PAGE_TIMEOUT = 300  # also bounds how late a scheduled article appears
 
 
@@ -47,15 +50,20 @@ def keep_at_version(key: str, version: int, value, timeout: int | None) -> None:
     cache.set(key, (version, value), timeout)
 
 
-def cached_public_page(view):
-    """A visitor's GET answer kept for PAGE_TIMEOUT, until any editor's save. The kept entry
-    carries the content version it was built at, so the entry and the current version are
+def cached_public_page(*, params: tuple[str, ...] = ()):
+    """A visitor's GET answer kept for PAGE_TIMEOUT, until any editor's save, keyed by the
+    query parameters the view reads (``params``; see core.fragments.page_address). The kept
+    entry carries the content version it was built at, so the entry and the current version are
     read in one round trip."""
+    return lambda view: _cached_public_page(view, params)
+
+
+def _cached_public_page(view, params):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
             return view(request, *args, **kwargs)
-        key = "portal:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = PAGE_KEY + hashlib.sha256(page_address(request, params).encode()).hexdigest()
         version, hit = kept_at_version(key)
         if hit is not None:
             response = HttpResponse(hit[0], content_type=hit[1])

@@ -10,12 +10,12 @@ from .cache import cached_public_page
 from .models import Column
 
 
-@cached_public_page
+@cached_public_page()
 def home(request):
     return render(request, "portal/home.html", selectors.home_content())
 
 
-@cached_public_page
+@cached_public_page(params=("page",))
 def column(request, slug):
     column = get_object_or_404(Column.objects.select_related("parent"), slug=slug)
     page = Paginator(selectors.column_articles(column=column), 20).get_page(request.GET.get("page"))
@@ -23,7 +23,7 @@ def column(request, slug):
     return render(request, "portal/column.html", {"column": column, "page": page, "children": children})
 
 
-@cached_public_page
+@cached_public_page()  # ?preview=1 counts for editors only, who are never served from the cache
 def article(request, pk):
     preview = request.GET.get("preview") == "1" and request.user.has_perm("portal.view_article")
     article = selectors.article_detail(pk=pk, preview=preview)
@@ -32,7 +32,7 @@ def article(request, pk):
     return render(request, "portal/article.html", {"article": article, "preview": preview})
 
 
-@cached_public_page
+@cached_public_page(params=("q", "page"))
 def search(request):
     query = (request.GET.get("q") or "").strip()[:50]
     page = None
