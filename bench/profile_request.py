@@ -5,8 +5,8 @@ the benchmark's database, many times under cProfile, and the top entries are pri
     .venv/bin/python bench/profile_request.py /member/ 13900000005 [requests]
     .venv/bin/python bench/profile_request.py "/search/?q=广州义诊" - 200 fresh
 
-``-`` profiles a visitor. ``fresh`` makes every request's address new (a parameter no page
-reads), so no kept page answers it: the cost of a search nobody has run yet.
+``-`` profiles a visitor. ``fresh`` turns the visitors' page caches off (VISITOR_PAGE_CACHE), so
+every request is built: the cost of a search nobody has run yet.
 
 Run ``make bench`` once first: it creates and seeds the database this reads.
 """
@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -38,8 +39,9 @@ def profile(path: str, mobile: str | None, requests: int = 200, fresh: bool = Fa
     client = Client(HTTP_HOST="127.0.0.1")
     if mobile:
         client.force_login(get_user_model().objects.get(mobile=mobile))
-    run = time.time_ns()
-    paths = [f"{path}{'&' if '?' in path else '?'}fresh={run}-{n}" if fresh else path for n in range(20 + requests)]
+    if fresh:
+        settings.VISITOR_PAGE_CACHE = False
+    paths = [path] * (20 + requests)
     for warm in paths[:20]:  # warm: templates compiled, caches filled, connections open
         assert client.get(warm).status_code == 200, warm
     profiler = cProfile.Profile()

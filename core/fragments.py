@@ -332,7 +332,7 @@ def kept_public_page(*, params: tuple[str, ...] = ()):
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.user.is_authenticated:
+            if request.user.is_authenticated or not settings.VISITOR_PAGE_CACHE:
                 return view(request, *args, **kwargs)
             return cached_response(request, f"public:{view.__module__}.{view.__qualname__}",
                                    lambda: view(request, *args, **kwargs), shared=True,

@@ -8,6 +8,7 @@ import hashlib
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -61,7 +62,8 @@ def cached_public_page(*, params: tuple[str, ...] = ()):
 def _cached_public_page(view, params):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
+        if (request.method != "GET" or request.user.is_authenticated or not settings.VISITOR_PAGE_CACHE
+                or len(get_messages(request))):
             return view(request, *args, **kwargs)
         key = PAGE_KEY + hashlib.sha256(page_address(request, params).encode()).hexdigest()
         version, hit = kept_at_version(key)

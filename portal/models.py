@@ -101,6 +101,9 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["column", "status", "-publish_at"]),
             models.Index(fields=["status", "pinned", "-publish_at"]),
+            # The site search walks the newest published articles in exactly this order (portal.search).
+            models.Index(fields=["-pinned", "-publish_at", "-id"], condition=models.Q(status="published"),
+                         name="portal_article_newest"),
         ]
 
     def __str__(self):

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from .cache import keep_at_version, kept_at_version
 from .models import Article, Column, FriendlyLink, MenuItem, SiteSettings, article_url
-from .search import matching
+from .search import NewestFirst, matching
 
 LATEST_PER_COLUMN = 6
 CHROME_KEY = "portal:chrome"
@@ -83,8 +84,9 @@ class SearchHit:
         return article_url(self.id)
 
 
-def search(*, query: str):
+def search(*, query: str) -> NewestFirst:
     """Published articles containing the query in their title, summary or body, newest first,
     as SearchHit fields (page them with ``PeekPage(..., row_type=SearchHit)``)."""
-    return (matching(Article.objects.published(), query)
-            .values("id", "title", "summary", "publish_at", column_name=F("column__name")))
+    now = timezone.now()
+    return NewestFirst(lambda: matching(Article.objects.published(now), query).values(
+        "id", "title", "summary", "publish_at", column_name=F("column__name")), query, now)

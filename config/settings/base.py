@@ -106,6 +106,9 @@ FRAGMENT_CACHE = False
 # At most this long is a kept page part trusted when its sources changed unseen (a Redis
 # outage, an edit made outside Django).
 FRAGMENT_CACHE_SECONDS = 300
+# Visitors' whole-page caches (portal.cache, fragments.kept_public_page). Off only to measure
+# what a page nobody asked for before costs (the benchmark's "never asked before" rows).
+VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # django-redis answers a miss (and logs) when Redis is unreachable, so pages keep serving
