@@ -6,12 +6,17 @@ done = function(summary, latency, requests)
     summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000, summary.requests, errors))
 end
 
--- With BENCH_FRESH set, every request asks for an address never asked before (a parameter no
--- page reads), so no kept page can answer it: the cost of a search nobody has run yet.
-if os.getenv("BENCH_FRESH") then
+-- With BENCH_ROTATE set (addresses separated by spaces), the requests go through them in turn:
+-- the searches nobody asked before ask a mix of queries of one to four characters.
+local rotate = os.getenv("BENCH_ROTATE")
+if rotate then
+  local paths = {}
+  for path in string.gmatch(rotate, "%S+") do
+    table.insert(paths, path)
+  end
   local n = 0
   request = function()
     n = n + 1
-    return wrk.format(nil, wrk.path .. "&fresh=" .. n .. "-" .. math.random(1000000000))
+    return wrk.format(nil, paths[(n % #paths) + 1])
   end
 end
