@@ -48,7 +48,12 @@ def main() -> None:
     try:
         _wait_until_up()
         results = [(name, *_wrk(_checkin_path(path), cookie), queries[name]) for name, path, cookie in pages]
-        notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
+        worker = _worker(ENV)  # applies the notifications the burst leaves, as in production
+        try:
+            notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -59,6 +64,18 @@ def main() -> None:
         _wait_until_up()
         results += [(f"{name}, never asked before", *_wrk(FRESH[name][0], None, rotate=FRESH[name]), queries[name])
                     for name in FRESH]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    # Signed-in pages built afresh, as the first request after something they show was written
+    # (the kept pages and parts off: every table counts as written; the query counts after a
+    # real write come from after_write_costs).
+    server = _gunicorn({**ENV, "FRAGMENT_CACHE": "false"})
+    try:
+        _wait_until_up()
+        paths = {name: (path, cookie) for name, path, cookie in pages}
+        results += [(f"{name}, built after a write", *_wrk(*paths[name]), after_write["pages"][name][0])
+                    for name in AFTER_WRITE]
         bare_again = _wrk(pages[0][1], None)[0]  # the ceiling once more: did the machine stay quiet?
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -85,7 +102,9 @@ FRESH = {
 }
 
 
+AFTER_WRITE = ("member centre", "expert workbench", "evaluation detail", "admin evaluation list")
 TARGETS = {"certificate check": "≥ 0.5", "check-in scan": "≥ 0.3",
+           **{f"{name}, built after a write": "≥ 0.15, ≤ 10 queries" for name in AFTER_WRITE},
            "site search, never asked before": "≥ 0.25, p95 ≤ 40 ms",
            "result registry search, never asked before": "≥ 0.25, p95 ≤ 40 ms"}
 CHECKIN_CODE = "CHECKIN-CODE"  # in a check-in address: replaced by a code signed just before use (it lives 60 s)
@@ -98,6 +117,15 @@ def _checkin_path(path: str, env: dict | None = None) -> str:
     code = _django(env or ENV, "from education.attendance.codes import code_make; "
                                f"print(code_make(session_id={session_id}, kind='in'))").strip().splitlines()[-1]
     return path.replace(CHECKIN_CODE, code)
+
+
+def _worker(env: dict) -> subprocess.Popen:
+    """A Celery worker on the benchmark's broker, its queue emptied first (no worker ran while
+    the earlier runs queued their documents and messages)."""
+    celery = str(Path(sys.executable).parent / "celery")
+    subprocess.run([celery, "-A", "config", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=False)
+    return subprocess.Popen([celery, "-A", "config", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
+                            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 
 
 def _gunicorn(env: dict) -> subprocess.Popen:
@@ -306,7 +334,6 @@ for name, write in writes.items():
     found[name] = timed(client, paths[name], before=write)
 print(json.dumps({{"bare_ms": bare, "pages": found}}))
 """
-AFTER_WRITE = ("member centre", "expert workbench", "evaluation detail", "admin evaluation list")
 
 
 def after_write_costs(env: dict, pages, logins) -> dict:
@@ -399,13 +426,12 @@ def _report(results, bare_again: float, background: dict, after_write: dict) -> 
     bare_ms = after_write["bare_ms"]
     lines += [
         "",
-        f"Built after a write (one process, median of 20; the bare view {bare_ms:.2f} ms there): something the page "
-        "shows is written, then the page is requested",
+        f"Right after a write, in one process (median of 20; the bare view {bare_ms:.2f} ms there): something the page "
+        "shows is written through the ORM, then the page is requested",
         "",
-        "| page | ms | × bare view | queries | target |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        *(f"| {name} | {ms:.1f} | {bare_ms / ms:.2f} | {count} | ≥ 0.15, ≤ 10 queries |"
-          for name, (count, ms) in after_write["pages"].items()),
+        "| page | ms | queries |",
+        "| --- | ---: | ---: |",
+        *(f"| {name} | {ms:.1f} | {count} |" for name, (count, ms) in after_write["pages"].items()),
     ]
     scan, pdf, burst = background["scan"], background["pdf"], background["notifications"]
     lines += [

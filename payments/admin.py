@@ -14,7 +14,15 @@ from . import services
 from .exceptions import PaymentError
 from .forms import RecordInvoiceForm, RecordReversalForm, VerifyTransferForm
 from .invoicing import services as invoicing
-from .models import BankTransfer, Invoice, Order, PaymentAnomaly, Receipt, WechatNotification
+from .models import (
+    BankTransfer,
+    Invoice,
+    Order,
+    PaymentAnomaly,
+    Receipt,
+    ReceivedNotification,
+    WechatNotification,
+)
 
 
 class OrderResource(resources.ModelResource):
@@ -166,6 +174,21 @@ class WechatNotificationAdmin(RecordAdminMixin, admin.ModelAdmin):
     exclude = ("resource",)
 
     @admin.display(description="通知内容（微信支付原文）")
+    def resource_shown(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.resource, ensure_ascii=False, indent=2))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReceivedNotification)
+class ReceivedNotificationAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = ("received_at", "__str__", "applied_at", "outcome")
+    list_filter = ("outcome",)
+    readonly_fields = ("received_at", "resource_shown", "applied_at", "outcome")
+    exclude = ("resource",)
+
+    @admin.display(description="通知内容（已验签解密）")
     def resource_shown(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.resource, ensure_ascii=False, indent=2))
 

@@ -196,6 +196,26 @@ class WechatNotification(models.Model):
         return self.transaction_id
 
 
+class ReceivedNotification(models.Model):
+    """A WeChat Pay notification that passed verification, kept before WeChat is answered and
+    applied by a task (``payments.tasks.apply_notification``): the answer costs one insert, so a
+    burst of payments is acknowledged at the rate WeChat sends them, and nothing acknowledged is
+    lost (the outbox re-sends the task until it has run)."""
+
+    resource = models.JSONField("通知内容")
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
+    applied_at = models.DateTimeField("处理时间", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = "已接收的微信支付通知"
+        verbose_name_plural = "已接收的微信支付通知"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.resource.get('out_trade_no', '')} {self.outcome or '待处理'}"
+
+
 class PaymentAnomaly(models.Model):
     """Something finance must look at; never marks anything paid by itself."""
 

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.notifications import notification_send
+from core.outbox import job_enqueue
 from core.uploads import original_name
 
 from . import gateway
 from .exceptions import GatewayError, NothingToPay, OrderNotOpen, RefundRefused, TransferRefused
 from .forms import same_payer
 from .invoicing.services import invoice_open, invoice_reverse_for_refund
-from .models import BankTransfer, Order, PaymentAnomaly, WechatNotification
+from .models import BankTransfer, Order, PaymentAnomaly, ReceivedNotification, WechatNotification
 from .payable import Payable, payable_paid, payment_due
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,28 @@ def _record_anomaly(kind, *, order=None, resource=None, **detail) -> None:
     except IntegrityError:
         return  # the same transaction was already reported
     logger.warning("payment anomaly %s for %s", kind, resource.get("out_trade_no"))
+
+
+def wechat_notification_receive(*, resource: dict) -> ReceivedNotification:
+    """A verified notification, kept and queued for applying in one transaction; WeChat is
+    answered once it commits (it retries anything not acknowledged, and an acknowledged
+    notification is applied by the outbox's task however long the broker is away)."""
+    with transaction.atomic():
+        received = ReceivedNotification.objects.create(resource=resource)
+        job_enqueue("payments.tasks.apply_notification", received.pk)
+    return received
+
+
+def received_notification_apply(*, received_id: int) -> str:
+    """Apply a kept notification (idempotent: the transaction is applied once, whoever runs it)."""
+    received = ReceivedNotification.objects.get(pk=received_id)
+    if received.applied_at:
+        return received.outcome
+    outcome = wechat_transaction_apply(resource=received.resource, source="notify")
+    ReceivedNotification.objects.filter(pk=received_id, applied_at__isnull=True).update(
+        applied_at=timezone.now(), outcome=outcome)
+    logger.info("WeChat notification for %s: %s", received.resource.get("out_trade_no"), outcome)
+    return outcome
 
 
 def wechat_transaction_apply(*, resource: dict, source: str) -> str:

@@ -3,8 +3,14 @@ from celery import shared_task
 
 from core.outbox import outbox_task
 
-from . import sandbox
+from . import sandbox, services
 from .invoicing import services as invoicing
+
+
+@outbox_task()
+def apply_notification(received_id: int) -> str:
+    """Apply a WeChat Pay notification the notify view kept (idempotent)."""
+    return services.received_notification_apply(received_id=received_id)
 
 
 @outbox_task()

@@ -117,14 +117,14 @@ def order_detail(request, out_trade_no):
 @csrf_exempt
 @require_POST
 def wechat_notify(request):
-    """WeChat Pay's notification: verified on the raw body, applied once, answered fast."""
+    """WeChat Pay's notification: verified on the raw body, kept and answered at once, applied
+    once by a task (services.received_notification_apply)."""
     try:
         resource = gateway.verify_notification(request.META, request.body)
     except NotificationRejected as exc:
         logger.warning("WeChat notification rejected: %s", exc)
         return JsonResponse({"code": "FAIL", "message": "验签失败"}, status=401)
-    outcome = services.wechat_transaction_apply(resource=resource, source="notify")
-    logger.info("WeChat notification for %s: %s", resource.get("out_trade_no"), outcome)
+    services.wechat_notification_receive(resource=resource)
     return HttpResponse(status=204)
 
 

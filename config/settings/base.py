@@ -136,7 +136,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Signed-in pages keep their bodies until a table they were built from is written
     # (core.fragments); that needs the counter Redis shares between every process.
-    FRAGMENT_CACHE = True
+    # Off only to measure pages as built after a write (the benchmark's rows).
+    FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 else:
     # A file cache is shared by all processes on the machine, so login rate limits hold
     # across web workers even without Redis.

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from core import deadlines
 from core.models import OutboxJob
+from payments import sandbox
 from payments.models import Invoice, Order
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.membership.factories import UnitMemberFactory
-from tests.payments.helpers import dues_order, pay_by_wechat
+from tests.payments.helpers import dues_order, paid_trade, pay_by_wechat, post_notification, start_wechat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,23 +93,22 @@ def test_healthz_reports_the_broker_outage_with_503(broker_down, client):
 
 def test_a_paid_notification_during_a_broker_outage_keeps_its_invoice_in_the_outbox(broker_down, client, settings):
     settings.INVOICE_DOCUMENTS = {}  # the dues get a 数电发票 from the provider
-    order = dues_order(UnitMemberFactory(state="approved"))
-    response = pay_by_wechat(client, order)
-    assert response.status_code == 204  # answered: WeChat does not retry a committed payment
+    order = start_wechat(dues_order(UnitMemberFactory(state="approved")))
+    response = post_notification(client, sandbox.transaction_resource(paid_trade(order)))
+    assert response.status_code == 204  # answered: the notification is kept, WeChat stops retrying
     order.refresh_from_db()
-    assert order.state == Order.State.PAID
-    invoice = Invoice.objects.get(order=order)
-    assert invoice.state == Invoice.State.PENDING
-    job = OutboxJob.objects.get(task="payments.tasks.submit_invoice")
+    assert order.state == Order.State.UNPAID  # its task could not be sent
+    job = OutboxJob.objects.get(task="payments.tasks.apply_notification")
     assert job.state == OutboxJob.State.PENDING and job.last_error
 
-    # Minutes later the broker is back; the scan sends the job again and the invoice is issued.
+    # Minutes later the broker is back; the scan sends the job again: the order is paid, and
+    # the work that follows (receipt, invoice, certificate) goes through the outbox in turn.
     current_app.conf.broker_url, current_app.conf.task_always_eager = "memory://", True
     deadlines.run_scanners(now=timezone.now() + dt.timedelta(minutes=7))
-    invoice.refresh_from_db()
+    order.refresh_from_db()
     job.refresh_from_db()
-    assert invoice.state == Invoice.State.ISSUED
-    assert job.state == OutboxJob.State.DONE
+    assert order.state == Order.State.PAID and job.state == OutboxJob.State.DONE
+    assert Invoice.objects.get(order=order).state == Invoice.State.ISSUED
 
 
 def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_once(client, broker_down, settings):
@@ -122,7 +122,9 @@ def test_a_job_whose_worker_died_is_sent_again_after_the_retry_window_and_done_o
     soon = timezone.now() + dt.timedelta(minutes=2)
     assert deadlines.run_scanners(now=soon)["core.outbox_resend"] == 0  # the worker may still be on it
     later = timezone.now() + dt.timedelta(minutes=7)
-    assert deadlines.run_scanners(now=later)["core.outbox_resend"] == 3  # the receipt, the invoice, the certificate
+    # The notification's own job (applied already by the worker that died after it), the receipt,
+    # the invoice and the certificate.
+    assert deadlines.run_scanners(now=later)["core.outbox_resend"] == 4
     assert deadlines.run_scanners(now=later + dt.timedelta(minutes=7))["core.outbox_resend"] == 0
     job.refresh_from_db()
     assert job.state == OutboxJob.State.DONE and job.attempts == 2

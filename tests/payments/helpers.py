@@ -2,7 +2,7 @@
 from django.urls import reverse
 
 from payments import sandbox, services
-from payments.models import Order, SandboxTrade
+from payments.models import Order, ReceivedNotification, SandboxTrade
 from tests.accounts.factories import PASSWORD
 
 NOTIFY_URL = reverse("payments:wechat_notify")
@@ -27,11 +27,21 @@ def paid_trade(order: Order) -> SandboxTrade:
 
 
 def post_notification(client, resource: dict, **forge):
+    """WeChat posts its notification: the portal keeps it and answers (a task applies it)."""
     headers, body = sandbox.build_notification(resource, **forge)
     return client.post(NOTIFY_URL, data=body, content_type="application/json", headers=headers)
+
+
+def deliver(client, resource: dict, **forge):
+    """WeChat posts its notification, then a worker applies what was kept (as the task does,
+    whether or not the test runs the callbacks a commit would start)."""
+    response = post_notification(client, resource, **forge)
+    for received in ReceivedNotification.objects.filter(applied_at__isnull=True).order_by("pk"):
+        services.received_notification_apply(received_id=received.pk)
+    return response
 
 
 def pay_by_wechat(client, order: Order):
     start_wechat(order)
     trade = paid_trade(order)
-    return post_notification(client, sandbox.transaction_resource(trade))
+    return deliver(client, sandbox.transaction_resource(trade))

@@ -7,11 +7,13 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.models import OutboxJob
 from membership.models import Member, MembershipTerm
 from payments import sandbox
-from payments.models import Invoice, Order, PaymentAnomaly, WechatNotification
+from payments.models import Invoice, Order, PaymentAnomaly, ReceivedNotification, WechatNotification
+from payments.tasks import apply_notification
 from tests.membership.factories import UnitMemberFactory
-from tests.payments.helpers import NOTIFY_URL, dues_order, paid_trade, post_notification, start_wechat
+from tests.payments.helpers import NOTIFY_URL, deliver, dues_order, paid_trade, post_notification, start_wechat
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def _nothing_changed(order):
 def test_a_good_notification_pays_once_and_makes_receipt_invoice_and_certificate(client, order, resource,
                                                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_notification(client, resource)
+        response = deliver(client, resource)
     assert response.status_code == 204
     order.refresh_from_db()
     assert order.state == Order.State.PAID
@@ -61,11 +63,30 @@ def test_a_good_notification_pays_once_and_makes_receipt_invoice_and_certificate
     assert member.name in receipt_text and order.receipt.number in receipt_text and member.credit_code in receipt_text
 
 
+def test_a_notification_is_answered_once_kept_and_paid_when_its_task_runs(client, order, resource,
+                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):  # no worker has run yet
+        assert post_notification(client, resource).status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.UNPAID  # answered, kept, not yet applied
+    received = ReceivedNotification.objects.get()
+    assert received.resource["out_trade_no"] == order.out_trade_no and received.applied_at is None
+    job = OutboxJob.objects.get(task="payments.tasks.apply_notification")
+    assert job.args == [received.pk] and job.state == OutboxJob.State.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert apply_notification(received.pk) == "paid"
+        assert apply_notification(received.pk) == "paid"  # run again (a resent job): nothing more happens
+    order.refresh_from_db()
+    received.refresh_from_db()
+    assert order.state == Order.State.PAID and received.outcome == "paid" and received.applied_at
+    assert WechatNotification.objects.count() == 1 and MembershipTerm.objects.count() == 1
+
+
 def test_the_same_notification_twice_changes_nothing_the_second_time(client, order, resource,
                                                                      django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert post_notification(client, resource).status_code == 204
-        assert post_notification(client, resource).status_code == 204
+        assert deliver(client, resource).status_code == 204
+        assert deliver(client, resource).status_code == 204
     assert WechatNotification.objects.count() == 1
     assert Invoice.objects.count() == 1
     assert MembershipTerm.objects.count() == 1
@@ -82,12 +103,12 @@ def test_tampered_body_is_refused(client, order, resource):
 
 def test_signature_by_another_key_is_refused(client, order, resource):
     other_key = sandbox._pem(sandbox._new_private_key())
-    assert post_notification(client, resource, private_key_pem=other_key).status_code == 401
+    assert deliver(client, resource, private_key_pem=other_key).status_code == 401
     _nothing_changed(order)
 
 
 def test_unknown_serial_is_refused(client, order, resource):
-    assert post_notification(client, resource, serial="PUB_KEY_ID_SOMEONE_ELSE").status_code == 401
+    assert deliver(client, resource, serial="PUB_KEY_ID_SOMEONE_ELSE").status_code == 401
     _nothing_changed(order)
 
 
@@ -106,7 +127,7 @@ def test_missing_headers_are_refused(client, order, resource):
 
 
 def test_resource_encrypted_with_another_apiv3_key_is_refused(client, order, resource):
-    assert post_notification(client, resource, apiv3_key="0" * 32).status_code == 401
+    assert deliver(client, resource, apiv3_key="0" * 32).status_code == 401
     _nothing_changed(order)
 
 
@@ -114,7 +135,7 @@ def test_resource_encrypted_with_another_apiv3_key_is_refused(client, order, res
 def test_timestamp_more_than_300_seconds_off_is_refused(client, order, resource, offset):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        response = post_notification(client, resource, timestamp=int(now.timestamp()) + offset)
+        response = deliver(client, resource, timestamp=int(now.timestamp()) + offset)
     assert response.status_code == 401
     _nothing_changed(order)
 
@@ -123,7 +144,7 @@ def test_timestamp_more_than_300_seconds_off_is_refused(client, order, resource,
 def test_timestamp_within_300_seconds_is_accepted(client, order, resource, offset):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        response = post_notification(client, resource, timestamp=int(now.timestamp()) + offset)
+        response = deliver(client, resource, timestamp=int(now.timestamp()) + offset)
     assert response.status_code == 204
     order.refresh_from_db()
     assert order.state == Order.State.PAID
@@ -140,7 +161,7 @@ def test_timestamp_within_300_seconds_is_accepted(client, order, resource, offse
 )
 def test_a_mismatch_is_recorded_for_finance_and_never_pays(client, order, resource, change, kind):
     resource = {**resource, **change}
-    assert post_notification(client, resource).status_code == 204
+    assert deliver(client, resource).status_code == 204
     order.refresh_from_db()
     assert order.state == Order.State.UNPAID
     anomaly = PaymentAnomaly.objects.get()
@@ -149,7 +170,7 @@ def test_a_mismatch_is_recorded_for_finance_and_never_pays(client, order, resour
 
 
 def test_an_unknown_out_trade_no_is_recorded_for_finance(client, order, resource):
-    assert post_notification(client, {**resource, "out_trade_no": "P20990101000000000000"}).status_code == 204
+    assert deliver(client, {**resource, "out_trade_no": "P20990101000000000000"}).status_code == 204
     assert PaymentAnomaly.objects.get().kind == "unknown_order"
     _nothing_changed(order)
 
@@ -158,7 +179,7 @@ def test_a_payment_after_the_order_was_closed_is_an_anomaly(client, order, resou
     from payments.services import order_close
 
     order_close(order_id=order.pk, reason="测试关闭")
-    assert post_notification(client, resource).status_code == 204
+    assert deliver(client, resource).status_code == 204
     order.refresh_from_db()
     assert order.state == Order.State.CLOSED
     assert PaymentAnomaly.objects.get().kind == "paid_after_close"
@@ -166,7 +187,7 @@ def test_a_payment_after_the_order_was_closed_is_an_anomaly(client, order, resou
 
 def test_a_not_yet_successful_trade_is_ignored(client, order):
     trade = sandbox.SandboxTrade.objects.get(out_trade_no=order.out_trade_no)
-    assert post_notification(client, sandbox.transaction_resource(trade)).status_code == 204
+    assert deliver(client, sandbox.transaction_resource(trade)).status_code == 204
     _nothing_changed(order)
 
 
@@ -179,12 +200,12 @@ def test_two_notifications_at_once_pay_once(resource, order):
     barrier = threading.Barrier(2)
     statuses = []
 
-    def deliver():
+    def send():
         barrier.wait()
-        statuses.append(post_notification(Client(), resource).status_code)
+        statuses.append(deliver(Client(), resource).status_code)  # and each applies what was kept, at once
         connection.close()
 
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    threads = [threading.Thread(target=send) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -201,6 +222,6 @@ def test_two_notifications_at_once_pay_once(resource, order):
                                     None, ["x"]])
 def test_a_signed_notification_with_a_malformed_amount_is_an_anomaly_answered_2xx(client, order, resource, amount):
     resource = {**resource, "amount": amount}
-    assert post_notification(client, resource).status_code == 204  # WeChat stops retrying
+    assert deliver(client, resource).status_code == 204  # WeChat stops retrying
     _nothing_changed(order)
     assert PaymentAnomaly.objects.filter(order=order, kind__in=["amount", "currency"]).exists()
