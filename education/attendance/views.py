@@ -3,10 +3,12 @@ their phone while signed in, and confirm."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fragments import cached_value
 from core.qrcodes import qr_svg
 from education.exceptions import ScanRefused
 from education.projects.models import Session
@@ -40,8 +42,12 @@ def checkin_screen(request, pk, phase):
 @login_required
 def scan(request, pk, code):
     """What the participant's phone opens: the session and a button to confirm; the POST
-    records the check-in or check-out, or says why nothing was recorded."""
-    session = get_object_or_404(Session.objects.select_related("project"), pk=pk)
+    records the check-in or check-out, or says why nothing was recorded. A room scans within a
+    minute, so the session is kept (core.fragments.cached_value) until it or its project changes."""
+    session = cached_value("education.scan_session", pk,
+                           lambda: Session.objects.select_related("project").filter(pk=pk).first())
+    if session is None:
+        raise Http404
     refusal, kind = "", None
     try:
         kind = code_read(code, session_id=session.pk)
