@@ -28,7 +28,7 @@ def site_chrome() -> dict:
         settings = SiteSettings.get_solo()
         chrome = {"menus": menus, "site_settings": settings}
         keep_at_version(CHROME_KEY, version, chrome, None)
-    return chrome
+    return {**chrome, "content_version": version}  # what a visitor's layout is kept by (core visitor_part)
 
 
 def home_content() -> dict:

@@ -290,3 +290,28 @@ def test_a_visitors_search_is_kept_until_an_editor_saves(client, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(title="种植牙收费公示")
     assert "种植牙收费公示" in client.get(url).content.decode()
+
+
+def test_a_visitors_layout_is_rendered_once_and_follows_an_editors_menu_change(client, settings,
+                                                                             django_capture_on_commit_callbacks):
+    """The header a visitor sees is kept per process (core visitor_part) by content version,
+    address and template: built pages reuse it, and an editor's change shows at once."""
+    from core.templatetags import visitor_parts
+
+    settings.VISITOR_PAGE_CACHE = False  # every page built, as a search nobody asked before is
+    visitor_parts._kept.clear()
+    news = ColumnFactory(name="新闻")
+    with django_capture_on_commit_callbacks(execute=True):
+        MenuItem.objects.create(title="菜单甲", position=1, column=news)
+    assert "菜单甲" in client.get("/search/", {"q": "会"}).content.decode()
+    kept = len(visitor_parts._kept)
+    assert kept == 2  # the header and the footer of the search page
+    client.get("/search/", {"q": "口腔"})
+    assert len(visitor_parts._kept) == kept  # another search, the same layout
+    with django_capture_on_commit_callbacks(execute=True):
+        MenuItem.objects.create(title="菜单乙", position=2, column=news)
+    assert "菜单乙" in client.get("/search/", {"q": "会"}).content.decode()
+    member = UserFactory(name="王医生")
+    client.force_login(member)
+    page = client.get("/search/", {"q": "会"}).content.decode()
+    assert "王医生" in page and "登录</a>" not in page  # a signed-in header is never a visitor's
