@@ -52,7 +52,7 @@ def main() -> None:
         try:
             notifications = _background(f"wechat_notifications('http://127.0.0.1:{PORT}')")
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)
+            worker.terminate()  # the main process: a warm shutdown that lets its pool finish
             worker.wait(timeout=60)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -124,8 +124,9 @@ def _worker(env: dict) -> subprocess.Popen:
     the earlier runs queued their documents and messages)."""
     celery = str(Path(sys.executable).parent / "celery")
     subprocess.run([celery, "-A", "config", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=False)
-    return subprocess.Popen([celery, "-A", "config", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
-                            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    return subprocess.Popen([celery, "-A", "config", "worker", "--concurrency", "2", "--loglevel", "ERROR"],
+                            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def _gunicorn(env: dict) -> subprocess.Popen:
