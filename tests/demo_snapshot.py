@@ -23,10 +23,22 @@ def take() -> list[Table]:
             pk = connection.introspection.get_primary_key_column(cursor, name)
             if pk is None:
                 continue
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(name)}")
+            columns = [column.name for column in connection.introspection.get_table_description(cursor, name)
+                       if column.name not in _generated(cursor, name)]
+            cursor.execute(f"SELECT {', '.join(map(connection.ops.quote_name, columns))} "
+                           f"FROM {connection.ops.quote_name(name)}")
             # JSON columns come back as their text (Django decodes JSON itself) and go back so.
-            tables.append(Table(name, [column[0] for column in cursor.description], pk, cursor.fetchall()))
+            tables.append(Table(name, columns, pk, cursor.fetchall()))
     return tables
+
+
+def _generated(cursor, table: str) -> set[str]:
+    """Columns the database computes (the articles' stored search vector): never written."""
+    if connection.vendor != "postgresql":
+        return set()
+    cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                   "AND is_generated = 'ALWAYS'", [table])
+    return {name for (name,) in cursor.fetchall()}
 
 
 def put_back(tables: list[Table]) -> None:
