@@ -254,6 +254,8 @@ def invoice_record_reversal(*, invoice_id: int, by, red_number: str, file) -> In
         invoice = _locked(invoice_id)
         if invoice.state != Invoice.State.REVERSING:
             raise InvoiceRefused("只有红冲中的票据可以登记红字票据。")
+        if Invoice.objects.filter(red_number=red_number).exclude(pk=invoice.pk).exists():
+            raise InvoiceRefused(f"红字号码 {red_number} 已登记在其他票据上。")
         invoice.red_file.save(file.name, file, save=False)
         invoice.finish_reversal(red_number=red_number, at=timezone.now(), by=by,
                                 description=f"财务登记红字{invoice.get_kind_display()} {red_number}")

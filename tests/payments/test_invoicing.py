@@ -309,6 +309,15 @@ def test_a_refund_before_anything_was_issued_cancels_the_invoice_and_a_dues_rece
     services.order_refund(order_id=other.pk, by=finance, reason="重复缴费")
     assert Invoice.objects.get(order=other).state == Invoice.State.CANCELLED
 
+    third = _paid_dues(client, UnitMemberFactory(state=Member.State.APPROVED), django_capture_on_commit_callbacks)
+    third_invoice = Invoice.objects.get(order=third)
+    invoicing.invoice_record(invoice_id=third_invoice.pk, by=finance, number="1101202600020000",
+                             file=upload("票据.pdf", nuonuo_sandbox.sandbox_pdf("3")))
+    services.order_refund(order_id=third.pk, by=finance, reason="会员退会")
+    refused = client.post(reverse("admin:payments_invoice_transition", args=[third_invoice.pk, "record_reversal"]),
+                          {"red_number": "1101202600019999", "file": upload("红字.pdf", nuonuo_sandbox.sandbox_pdf("4"))})
+    assert refused.status_code == 422 and "已登记在其他票据上" in refused.content.decode()  # a number used already
+
 
 def test_a_refund_waits_while_the_provider_is_issuing(client, e_invoiced_dues, member,
                                                       django_capture_on_commit_callbacks):
