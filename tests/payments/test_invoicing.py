@@ -263,6 +263,7 @@ def test_a_refund_reverses_the_issued_invoice_with_a_red_invoice_and_both_stay(
     login(client, evaluation.member.user)
     page = client.get(reverse("payments:order_detail", args=[order.out_trade_no])).content.decode()
     assert "已红冲" in page and invoice.red_number in page and invoice.number in page
+    assert 'data-testid="refunded"' in page and "机构撤回申请，评价费原路退回" in page and "待支付" not in page
 
 
 def test_a_reversal_waiting_for_the_buyer_is_asked_about_again_until_confirmed(
