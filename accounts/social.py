@@ -41,13 +41,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """A WeChat bound to an account signs it in, through either app once bound through one;
         binding is done signed in (process "connect"), and a WeChat bound to another account is
         refused; anything else goes to the ordinary sign-in with what to do."""
+        if sociallogin.is_existing and sociallogin.state.get("process") != "connect":
+            return  # a bound WeChat signing in
         bound = _bound_the_other_way(sociallogin.account)
         if sociallogin.state.get("process") == "connect":
             if bound is not None and bound.user_id != request.user.pk:
                 messages.error(request, BOUND_ELSEWHERE)
                 raise ImmediateHttpResponse(redirect("socialaccount_connections"))
-            return
-        if sociallogin.is_existing:
             return
         if bound is not None:
             sociallogin.connect(request, bound.user)  # the person confirmed it when binding the other way

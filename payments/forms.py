@@ -77,10 +77,10 @@ class RecordInvoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RecordReversalForm(forms.Form):
-    red_number = forms.RegexField(label="红字票据（发票）号码", regex=r"^[0-9A-Za-z-]{6,32}$", max_length=32,
-                                  error_messages={"invalid": "号码应为 6-32 位数字或字母。"})
-    file = forms.FileField(label="红字票据文件（PDF）", validators=[_official_pdf])
+class RecordReversalForm(RecordInvoiceForm):
+    """The red-letter document that cancels one (a 会费票据's 冲红, or a reversal by hand)."""
 
-    def __init__(self, *args, instance_for=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["number"].label = "红字票据（发票）号码"
+        self.fields["file"].label = "红字票据文件（PDF）"

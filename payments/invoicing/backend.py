@@ -92,3 +92,8 @@ def _backend_class(path: str):
 
 def invoice_backend() -> InvoiceBackend:
     return _backend_class(settings.INVOICE_BACKEND)()
+
+
+def backend_name() -> str:
+    """The configured provider's name (kept on each invoice it issues), without connecting."""
+    return _backend_class(settings.INVOICE_BACKEND).name

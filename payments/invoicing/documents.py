@@ -11,13 +11,15 @@ rest), as the association's tax office agreed them.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from ..models import Invoice, Order
 from .backend import InvoiceLine
 
 
 def _label(order: Order) -> str:
-    return f"{order.content_type.app_label}.{order.content_type.model}"
+    content_type = ContentType.objects.get_for_id(order.content_type_id)  # Django's cache: no query
+    return f"{content_type.app_label}.{content_type.model}"
 
 
 def document_kind(order: Order) -> str:

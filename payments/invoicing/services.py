@@ -18,7 +18,7 @@ from core.pdf import render_pdf
 
 from ..exceptions import InvoiceRefused
 from ..models import Invoice, Order, Receipt
-from .backend import BlueInvoice, InvoiceRequest, ProviderRefused, ProviderUnavailable, invoice_backend
+from .backend import BlueInvoice, InvoiceRequest, ProviderRefused, ProviderUnavailable, backend_name, invoice_backend
 from .documents import document_kind, invoice_line
 
 logger = logging.getLogger(__name__)
@@ -45,16 +45,12 @@ def invoice_open(*, order: Order) -> Invoice:
         order=order, kind=kind, title=order.invoice_title, tax_id=order.invoice_tax_id, email=order.invoice_email,
         mobile=order.invoice_mobile, amount=order.amount, item=order.description,
         due_on=due.date, due_provisional=due.provisional,
-        provider=invoice_backend_name() if kind == Invoice.Kind.E_INVOICE else "",
+        provider=backend_name() if kind == Invoice.Kind.E_INVOICE else "",
     )
     job_enqueue("payments.tasks.make_receipt", receipt.pk)
     if kind == Invoice.Kind.E_INVOICE:
         job_enqueue("payments.tasks.submit_invoice", invoice.pk)
     return invoice
-
-
-def invoice_backend_name() -> str:
-    return settings.INVOICE_BACKEND.rsplit(".", 1)[-1].removesuffix("Backend").lower()
 
 
 def receipt_make(*, receipt_id: int) -> Receipt:
@@ -247,18 +243,18 @@ def invoice_record(*, invoice_id: int, by, number: str, file) -> Invoice:
     return invoice
 
 
-def invoice_record_reversal(*, invoice_id: int, by, red_number: str, file) -> Invoice:
-    """Finance records the red-letter document it issued itself (a 会费票据's 冲红, or a
-    数电发票 the provider would not reverse)."""
+def invoice_record_reversal(*, invoice_id: int, by, number: str, file) -> Invoice:
+    """Finance records the red-letter document it issued itself, ``number`` being its red
+    number (a 会费票据's 冲红, or a 数电发票 the provider would not reverse)."""
     with transaction.atomic():
         invoice = _locked(invoice_id)
         if invoice.state != Invoice.State.REVERSING:
             raise InvoiceRefused("只有红冲中的票据可以登记红字票据。")
-        if Invoice.objects.filter(red_number=red_number).exclude(pk=invoice.pk).exists():
-            raise InvoiceRefused(f"红字号码 {red_number} 已登记在其他票据上。")
+        if Invoice.objects.filter(red_number=number).exclude(pk=invoice.pk).exists():
+            raise InvoiceRefused(f"红字号码 {number} 已登记在其他票据上。")
         invoice.red_file.save(file.name, file, save=False)
-        invoice.finish_reversal(red_number=red_number, at=timezone.now(), by=by,
-                                description=f"财务登记红字{invoice.get_kind_display()} {red_number}")
+        invoice.finish_reversal(red_number=number, at=timezone.now(), by=by,
+                                description=f"财务登记红字{invoice.get_kind_display()} {number}")
         invoice.save()
         file.seek(0)
         _delivered(invoice, file.read(), red=True)

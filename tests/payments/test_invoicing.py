@@ -302,7 +302,7 @@ def test_a_refund_before_anything_was_issued_cancels_the_invoice_and_a_dues_rece
     login(client, finance)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:payments_invoice_transition", args=[invoice.pk, "record_reversal"]),
-                    {"red_number": "1101202600019999", "file": upload("红字.pdf", nuonuo_sandbox.sandbox_pdf("2"))})
+                    {"number": "1101202600019999", "file": upload("红字.pdf", nuonuo_sandbox.sandbox_pdf("2"))})
     invoice.refresh_from_db()
     assert invoice.state == Invoice.State.REVERSED and invoice.red_number == "1101202600019999"
 
@@ -316,7 +316,7 @@ def test_a_refund_before_anything_was_issued_cancels_the_invoice_and_a_dues_rece
                              file=upload("票据.pdf", nuonuo_sandbox.sandbox_pdf("3")))
     services.order_refund(order_id=third.pk, by=finance, reason="会员退会")
     refused = client.post(reverse("admin:payments_invoice_transition", args=[third_invoice.pk, "record_reversal"]),
-                          {"red_number": "1101202600019999", "file": upload("红字.pdf", nuonuo_sandbox.sandbox_pdf("4"))})
+                          {"number": "1101202600019999", "file": upload("红字.pdf", nuonuo_sandbox.sandbox_pdf("4"))})
     assert refused.status_code == 422 and "已登记在其他票据上" in refused.content.decode()  # a number used already
 
 
