@@ -2,6 +2,8 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from core.fragments import cached_value
+from education.projects.models import Session
 from education.registration.models import Registration
 from education.rules import session_hours_attended
 
@@ -27,3 +29,10 @@ def screen_counts(*, session, kind: str) -> tuple[int, int]:
     counted = Attendance.objects.filter(session=session, **{f"{recorded}__isnull": False}).count()
     seats = Registration.objects.filter(project=session.project_id, state=Registration.State.REGISTERED).count()
     return counted, seats
+
+
+def scan_session(*, pk: int) -> Session | None:
+    """The session a phone's scan names, with its project. A room scans within a minute, so it
+    is kept (core.fragments.cached_value) until the session or its project changes."""
+    return cached_value("education.scan_session", pk,
+                        lambda: Session.objects.select_related("project").filter(pk=pk).first())

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.fragments import cached_value
 from core.qrcodes import qr_svg
 from education.exceptions import ScanRefused
 from education.projects.models import Session
@@ -42,10 +41,8 @@ def checkin_screen(request, pk, phase):
 @login_required
 def scan(request, pk, code):
     """What the participant's phone opens: the session and a button to confirm; the POST
-    records the check-in or check-out, or says why nothing was recorded. A room scans within a
-    minute, so the session is kept (core.fragments.cached_value) until it or its project changes."""
-    session = cached_value("education.scan_session", pk,
-                           lambda: Session.objects.select_related("project").filter(pk=pk).first())
+    records the check-in or check-out, or says why nothing was recorded."""
+    session = selectors.scan_session(pk=pk)
     if session is None:
         raise Http404
     refusal, kind = "", None
