@@ -2,7 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -11,6 +11,7 @@ from core.fragments import cached_value
 
 from .models import Answer, Assignment, Criterion, CriterionScore, Evaluation, Evidence, ResultChange
 from .programmes import registered, rules_for
+from .registry import RegistryPages
 
 
 def evaluations_of(*, member) -> QuerySet[Evaluation]:
@@ -62,23 +63,11 @@ class RegistryRow:
         return rules_for(self.kind).result_label(self.grade)
 
 
-def registry(*, query: str = "") -> QuerySet:
+def registry(*, query: str = "") -> RegistryPages:
     """Published results, and expired or revoked ones marked as no longer valid, newest first,
-    as RegistryRow fields (page them with ``PeekPage(..., row_type=RegistryRow)``)."""
-    credit = Evaluation.objects.filter(member=OuterRef("member"), programme__kind="credit",
-                                       state=Evaluation.State.PUBLISHED,
-                                       valid_until__gte=timezone.localdate()).order_by("-published_at")
-    results = (Evaluation.objects.filter(state__in=[Evaluation.State.PUBLISHED, Evaluation.State.EXPIRED,
-                                                    Evaluation.State.REVOKED], certificate_no__isnull=False)
-               .order_by("-published_at"))
-    if query:
-        # Names are matched through the members' trigram index; a certificate number is
-        # ASCII, so only an ASCII query may be one (an OR across the join would defeat the index).
-        by_name = Q(member__name__icontains=query)
-        results = results.filter(by_name | Q(certificate_no=query.upper()) if query.isascii() else by_name)
-    return results.values("grade", "certificate_no", "valid_until", "state", member_name=F("member__name"),
-                          programme_name=F("programme__name"), kind=F("programme__kind"),
-                          credit_grade=Subquery(credit.values("grade")[:1]))
+    matched on the institution's name or the certificate number, as RegistryRow fields (page
+    them with ``PeekPage(..., row_type=RegistryRow)``)."""
+    return RegistryPages(query)
 
 
 def brand_list() -> QuerySet[Evaluation]:

@@ -92,8 +92,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
                    # The admin's list and the office's queues read the newest first, a page at a time.
                    models.Index(fields=["-created_at", "-id"], name="evaluation_newest_first"),
                    # The public registry lists certified results newest first: read in order, a
-                   # page stops after its rows instead of sorting every result.
-                   models.Index(fields=["-published_at"], condition=models.Q(certificate_no__isnull=False),
+                   # page stops after its rows instead of sorting every result (the id orders
+                   # results published in the same instant, so pages never overlap).
+                   models.Index(fields=["-published_at", "-id"], condition=models.Q(certificate_no__isnull=False),
                                 name="evaluation_registry_newest")]
         constraints = [
             # One evaluation in progress per member and programme (a published result may be
