@@ -124,7 +124,8 @@ def _worker(env: dict) -> subprocess.Popen:
     the earlier runs queued their documents and messages)."""
     celery = str(Path(sys.executable).parent / "celery")
     subprocess.run([celery, "-A", "config", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=False)
-    return subprocess.Popen([celery, "-A", "config", "worker", "--concurrency", "2", "--loglevel", "ERROR"],
+    # Niced, as the README deploys it beside the web processes: background work yields the CPU.
+    return subprocess.Popen(["nice", "-n", "10", celery, "-A", "config", "worker", "--concurrency", "2", "--loglevel", "ERROR"],
                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from . import sms
 from .deadlines import deadline_scanner
 from .models import Delivery, Message
-from .outbox import BROKER_ERRORS, registered_task, resend_stale
+from .outbox import resend_stale, task_send
 from .selectors import unread_count_forget, unread_counts_forget
 
 logger = logging.getLogger(__name__)
@@ -159,10 +159,7 @@ def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
 
 
 def _enqueue(delivery_id: int) -> None:
-    try:
-        registered_task("core.tasks.deliver_notification").delay(delivery_id)
-    except BROKER_ERRORS as exc:  # the delivery row stays pending; the scanner re-sends it
-        logger.warning("delivery %s not queued, will retry: %s", delivery_id, exc)
+    task_send("core.tasks.deliver_notification", delivery_id)  # the row stays pending; the scanner re-sends it
 
 
 def delivery_send(*, delivery_id: int) -> bool:

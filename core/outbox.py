@@ -76,6 +76,16 @@ def _publish(job_id: int) -> None:
         logger.warning("outbox job %s (%s) not sent, will retry: %s", job.pk, job.key, exc)
 
 
+def task_send(task_name: str, *args) -> None:
+    """Send ``task_name(*args)`` to Celery now, for work whose own row is its outbox entry (an
+    email or SMS delivery, a kept payment notification): a scanner re-sends the rows still
+    pending with ``resend_stale``, so an unreachable broker is logged and nothing else fails."""
+    try:
+        registered_task(task_name).apply_async(args=args)
+    except BROKER_ERRORS as exc:
+        logger.warning("%s%r not sent, will retry: %s", task_name, args, exc)
+
+
 @task_postrun.connect(dispatch_uid="core.outbox.mark_done")
 def _mark_done(sender=None, args=None, state=None, **kwargs):
     if state != "SUCCESS" or sender is None:

@@ -9,6 +9,11 @@ def reconcile_orders(now):
     return services.orders_reconcile(now=now)
 
 
+@deadline_scanner("payments.resend_notifications")
+def resend_notifications(now):
+    return services.received_notifications_resend(now=now)
+
+
 @deadline_scanner("payments.poll_invoices")
 def poll_invoices(now):
     return invoicing.invoices_poll(now=now)

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -200,10 +201,12 @@ class ReceivedNotification(models.Model):
     """A WeChat Pay notification that passed verification, kept before WeChat is answered and
     applied by a task (``payments.tasks.apply_notification``): the answer costs one insert, so a
     burst of payments is acknowledged at the rate WeChat sends them, and nothing acknowledged is
-    lost (the outbox re-sends the task until it has run)."""
+    lost: the row is its own outbox entry, and a scanner re-sends the task for every row not
+    applied a while after it was last sent (``services.received_notifications_resend``)."""
 
     resource = models.JSONField("通知内容")
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
+    enqueued_at = models.DateTimeField("最近派发时间", default=timezone.now)
     applied_at = models.DateTimeField("处理时间", null=True, blank=True)
     outcome = models.CharField("处理结果", max_length=10, blank=True)
 
@@ -211,6 +214,8 @@ class ReceivedNotification(models.Model):
         verbose_name = "已接收的微信支付通知"
         verbose_name_plural = "已接收的微信支付通知"
         ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["enqueued_at"], condition=models.Q(applied_at__isnull=True),
+                                name="payments_notification_pending")]
 
     def __str__(self):
         return f"{self.resource.get('out_trade_no', '')} {self.outcome or '待处理'}"

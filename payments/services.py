@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.notifications import notification_send
-from core.outbox import job_enqueue
+from core.outbox import resend_stale, task_send
 from core.uploads import original_name
 
 from . import gateway
@@ -23,6 +23,7 @@ from .models import BankTransfer, Order, PaymentAnomaly, ReceivedNotification, W
 from .payable import Payable, payable_paid, payment_due
 
 logger = logging.getLogger(__name__)
+APPLY_TASK = "payments.tasks.apply_notification"
 SOURCES = {"notify": "支付通知", "query": "主动查询"}  # how a WeChat payment reached the portal
 
 
@@ -121,13 +122,21 @@ def _record_anomaly(kind, *, order=None, resource=None, **detail) -> None:
 
 
 def wechat_notification_receive(*, resource: dict) -> ReceivedNotification:
-    """A verified notification, kept and queued for applying in one transaction; WeChat is
-    answered once it commits (it retries anything not acknowledged, and an acknowledged
-    notification is applied by the outbox's task however long the broker is away)."""
-    with transaction.atomic():
-        received = ReceivedNotification.objects.create(resource=resource)
-        job_enqueue("payments.tasks.apply_notification", received.pk)
+    """A verified notification, kept, then sent to a worker to apply; WeChat is answered once
+    it is kept (it retries anything not acknowledged). The row is its own outbox entry, written
+    by one statement (which commits by itself: a burst of payments costs one round trip each),
+    and an acknowledged notification is applied however long the broker is away
+    (``received_notifications_resend``)."""
+    received = ReceivedNotification.objects.create(resource=resource)
+    transaction.on_commit(lambda: task_send(APPLY_TASK, received.pk))
     return received
+
+
+def received_notifications_resend(*, now=None) -> int:
+    """Send the task again for every kept notification still not applied a while after it was
+    last sent (a lost broker message, a worker that died). Returns how many."""
+    return resend_stale(ReceivedNotification.objects.filter(applied_at__isnull=True),
+                        lambda pk: task_send(APPLY_TASK, pk), now=now)
 
 
 def received_notification_apply(*, received_id: int) -> str:
