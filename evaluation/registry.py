@@ -7,7 +7,9 @@ instead, with the same meaning as the queryset it replaced (`tests/evaluation/
 test_registry_rows.py` holds that queryset and compares them page for page): published,
 expired and revoked results that have a certificate, newest first, matched on the
 institution's name (through the members' trigram index on ``UPPER(name)``) or, for an ASCII
-query, on the certificate number. It runs unchanged on PostgreSQL and SQLite.
+query, on the certificate number. It runs unchanged on PostgreSQL and SQLite. Its tables are
+named in quotes, as the ORM names them, so the kept pages see what it reads
+(``core.fragments``): the registry is kept for every visitor until one of them is written.
 """
 from django.db import connection
 from django.utils import timezone
@@ -37,8 +39,8 @@ LIMIT %(count)s OFFSET %(start)s
 # join would otherwise defeat the name's index for every Chinese query).
 _BY_NAME = "UPPER(m.name) LIKE UPPER(%(pattern)s) ESCAPE '\\'"
 _STATEMENTS = {
-    kind: _SQL.format(evaluation=Evaluation._meta.db_table, programme=Programme._meta.db_table,
-                      member=Member._meta.db_table, match=match,
+    kind: _SQL.format(evaluation=f'"{Evaluation._meta.db_table}"', programme=f'"{Programme._meta.db_table}"',
+                      member=f'"{Member._meta.db_table}"', match=match,
                       shown=", ".join(f"%(shown{n})s" for n in range(len(SHOWN_STATES))))
     for kind, match in (("everything", ""), ("name", f"AND {_BY_NAME}"),
                         ("name or number", f"AND ({_BY_NAME} OR e.certificate_no = %(number)s)"))}

@@ -70,23 +70,23 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
 _SEARCH_SQL = """
 WITH newest AS MATERIALIZED (
     SELECT hit.id, hit.title, hit.summary, hit.publish_at, hit.pinned, hit.column_id
-    FROM (SELECT id, title, summary, publish_at, pinned, column_id, search_vector FROM portal_article
+    FROM (SELECT id, title, summary, publish_at, pinned, column_id, search_vector FROM "portal_article"
           WHERE status = 'published' AND publish_at <= %(now)s
           ORDER BY pinned DESC, publish_at DESC, id DESC LIMIT %(window)s) AS hit
     WHERE hit.search_vector @@ to_tsquery('simple', %(query)s)
     ORDER BY hit.pinned DESC, hit.publish_at DESC, hit.id DESC LIMIT %(count)s OFFSET %(start)s
 ), found AS (SELECT count(*) AS n FROM newest),
 everything AS MATERIALIZED (
-    SELECT id, title, summary, publish_at, pinned, column_id FROM portal_article
+    SELECT id, title, summary, publish_at, pinned, column_id FROM "portal_article"
     WHERE status = 'published' AND publish_at <= %(now)s AND search_vector @@ to_tsquery('simple', %(query)s)
       AND (SELECT n FROM found) < %(count)s
 )
-SELECT hit.id, hit.title, hit.summary, hit.publish_at, portal_column.name AS column_name
+SELECT hit.id, hit.title, hit.summary, hit.publish_at, "portal_column".name AS column_name
 FROM (SELECT * FROM newest WHERE (SELECT n FROM found) = %(count)s
       UNION ALL
       (SELECT * FROM everything ORDER BY pinned DESC, publish_at DESC, id DESC LIMIT %(count)s OFFSET %(start)s)
      ) AS hit
-JOIN portal_column ON portal_column.id = hit.column_id
+JOIN "portal_column" ON "portal_column".id = hit.column_id
 ORDER BY hit.pinned DESC, hit.publish_at DESC, hit.id DESC
 """
 
