@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .selectors import UNREAD_KEY, unread_count
 
@@ -16,12 +17,13 @@ def unread_key_of(request) -> str | None:
 
 
 def site(request):
-    """Site-wide values for the base layout; the unread count is cached per person."""
+    """Site-wide values for the base layout; the unread count is cached per person, and read
+    only by a page that shows it (a task page without the navigation makes no round trip)."""
     return {
         "site_name": settings.SITE_NAME,
         "site_icp": settings.SITE_ICP,
         "site_contact": settings.SITE_CONTACT,
-        "unread_message_count": unread_of(request),
+        "unread_message_count": SimpleLazyObject(lambda: unread_of(request)),
         "wechat_login": settings.WECHAT_LOGIN,
         # Inside WeChat's browser the QR page cannot open; the official account's page can.
         "wechat_way": _wechat_way(request),

@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from accounts.roles import user_roles
 
 from . import selectors
@@ -12,9 +14,15 @@ AUDIENCE = {
 
 
 def chrome(request):
-    """Menus and site settings for the base layout: from the cache, no query on a hit; the
-    person's roles come from the session (accounts.roles.user_roles)."""
-    chrome = selectors.site_chrome()
+    """Menus, site settings and the content version for the base layout: from the cache, no
+    query on a hit, and read only by a page that shows them (a task page without the
+    navigation makes no round trip); the person's roles come from the session
+    (accounts.roles.user_roles)."""
     roles = user_roles(request)
-    menus = [m for m in chrome["menus"] if AUDIENCE.get(m.get("page", ""), lambda r: True)(roles)]
-    return {**chrome, "menus": menus, "nav_roles": roles}
+    chrome = SimpleLazyObject(selectors.site_chrome)
+
+    def menus():
+        return [m for m in chrome["menus"] if AUDIENCE.get(m.get("page", ""), lambda r: True)(roles)]
+    return {"menus": SimpleLazyObject(menus), "nav_roles": roles,
+            "site_settings": SimpleLazyObject(lambda: chrome["site_settings"]),
+            "content_version": SimpleLazyObject(lambda: chrome["content_version"])}

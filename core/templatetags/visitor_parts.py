@@ -28,7 +28,8 @@ class VisitorPartNode(template.Node):
         user = getattr(request, "user", None)
         if request is None or version is None or user is None or user.is_authenticated:
             return self.nodelist.render(context)
-        key = (self.name, version, context.template.name, request.path, timezone.localdate())
+        # str(): the context processor gives the version lazily (read only when a page shows it).
+        key = (self.name, str(version), context.template.name, request.path, timezone.localdate())
         html = _kept.get(key)
         if html is None:
             html = self.nodelist.render(context)
