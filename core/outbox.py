@@ -76,12 +76,13 @@ def _publish(job_id: int) -> None:
         logger.warning("outbox job %s (%s) not sent, will retry: %s", job.pk, job.key, exc)
 
 
-def task_send(task_name: str, *args) -> None:
-    """Send ``task_name(*args)`` to Celery now, for work whose own row is its outbox entry (an
-    email or SMS delivery, a kept payment notification): a scanner re-sends the rows still
-    pending with ``resend_stale``, so an unreachable broker is logged and nothing else fails."""
+def task_send(task_name: str, *args, countdown: float | None = None) -> None:
+    """Send ``task_name(*args)`` to Celery now (to run ``countdown`` seconds later), for work
+    whose own row is its outbox entry (an email or SMS delivery, a kept payment notification):
+    a scanner re-sends the rows still pending with ``resend_stale``, so an unreachable broker is
+    logged and nothing else fails."""
     try:
-        registered_task(task_name).apply_async(args=args)
+        registered_task(task_name).apply_async(args=args, countdown=countdown)
     except BROKER_ERRORS as exc:
         logger.warning("%s%r not sent, will retry: %s", task_name, args, exc)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from .models import BankTransfer, Order, PaymentAnomaly, ReceivedNotification, W
 from .payable import Payable, payable_paid, payment_due
 
 logger = logging.getLogger(__name__)
-APPLY_TASK = "payments.tasks.apply_notification"
+APPLY_TASK, APPLY_ALL_TASK = "payments.tasks.apply_notification", "payments.tasks.apply_notifications"
 SOURCES = {"notify": "支付通知", "query": "主动查询"}  # how a WeChat payment reached the portal
 
 
@@ -122,14 +123,42 @@ def _record_anomaly(kind, *, order=None, resource=None, **detail) -> None:
 
 
 def wechat_notification_receive(*, resource: dict) -> ReceivedNotification:
-    """A verified notification, kept, then sent to a worker to apply; WeChat is answered once
-    it is kept (it retries anything not acknowledged). The row is its own outbox entry, written
-    by one statement (which commits by itself: a burst of payments costs one round trip each),
+    """A verified notification, kept, then applied by a worker; WeChat is answered once it is
+    kept (it retries anything not acknowledged). The row is its own outbox entry, written by
+    one statement (which commits by itself: a burst of payments costs one round trip each),
     and an acknowledged notification is applied however long the broker is away
     (``received_notifications_resend``)."""
     received = ReceivedNotification.objects.create(resource=resource)
-    transaction.on_commit(lambda: task_send(APPLY_TASK, received.pk))
+    transaction.on_commit(_apply_soon)
     return received
+
+
+# A burst of payments (a dues deadline, WeChat retrying) is answered first and applied just
+# after: one task applies every notification kept by then, sent by the first notification of the
+# burst (the key says one is on its way) and run a second later, so answering WeChat never
+# waits behind applying. The payment page asks every two seconds.
+APPLY_SCHEDULED_KEY = "payments:apply-notifications-scheduled"
+APPLY_DELAY_SECONDS = 1
+
+
+def _apply_soon() -> None:
+    # False: a run is on its way and will see this row (it clears the key before it looks);
+    # None: the cache is unreachable, so send one anyway.
+    if cache.add(APPLY_SCHEDULED_KEY, True, timeout=60) is not False:
+        task_send(APPLY_ALL_TASK, countdown=APPLY_DELAY_SECONDS)
+
+
+def received_notifications_apply(*, limit: int = 200) -> int:
+    """Apply every kept notification not applied yet, oldest first (at most ``limit``; the rest
+    in another run). Returns how many were applied."""
+    cache.delete(APPLY_SCHEDULED_KEY)  # first: a notification kept from now on sends another run
+    pending = list(ReceivedNotification.objects.filter(applied_at__isnull=True).order_by("pk")
+                   .values_list("pk", flat=True)[:limit])
+    for received_id in pending:
+        received_notification_apply(received_id=received_id)
+    if len(pending) == limit:
+        _apply_soon()
+    return len(pending)
 
 
 def received_notifications_resend(*, now=None) -> int:

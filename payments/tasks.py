@@ -14,6 +14,12 @@ def apply_notification(received_id: int) -> str:
 
 
 @outbox_task()
+def apply_notifications() -> int:
+    """Apply every WeChat Pay notification kept and not applied yet (a burst's, together)."""
+    return services.received_notifications_apply()
+
+
+@outbox_task()
 def make_receipt(receipt_id: int) -> str:
     """Draw a paid order's receipt (缴费凭证); a drawn one is left alone."""
     return invoicing.receipt_make(receipt_id=receipt_id).number

@@ -78,6 +78,15 @@ def test_healthz_reports_each_dependency(client):
     assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
 
 
+def test_a_payment_notification_during_a_cache_outage_is_still_applied(cache_down, client,
+                                                                        django_capture_on_commit_callbacks):
+    order = start_wechat(dues_order(UnitMemberFactory(state="approved")))
+    with django_capture_on_commit_callbacks(execute=True):  # the run is sent although no key could say so
+        assert post_notification(client, sandbox.transaction_resource(paid_trade(order))).status_code == 204
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+
+
 def test_healthz_reports_the_cache_outage_with_503(cache_down, client):
     response = client.get("/healthz")
     assert response.status_code == 503

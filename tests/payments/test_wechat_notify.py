@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from core.models import OutboxJob
 from membership.models import Member, MembershipTerm
-from payments import sandbox
+from payments import sandbox, services
 from payments.models import Invoice, Order, PaymentAnomaly, ReceivedNotification, WechatNotification
-from payments.tasks import apply_notification
+from payments.tasks import apply_notification, apply_notifications
 from tests.membership.factories import UnitMemberFactory
 from tests.payments.helpers import NOTIFY_URL, deliver, dues_order, paid_trade, post_notification, start_wechat
 
@@ -79,6 +79,24 @@ def test_a_notification_is_answered_once_kept_and_paid_when_its_task_runs(client
     received.refresh_from_db()
     assert order.state == Order.State.PAID and received.outcome == "paid" and received.applied_at
     assert WechatNotification.objects.count() == 1 and MembershipTerm.objects.count() == 1
+
+
+def test_a_burst_sends_one_run_that_applies_every_kept_notification(client, order, resource, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(services, "task_send", lambda name, *args, **options: sent.append((name, args, options)))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):  # WeChat sends, then retries
+            assert post_notification(client, resource).status_code == 204
+    assert sent == [("payments.tasks.apply_notifications", (), {"countdown": 1})]  # one run for the burst
+    assert apply_notifications() == 3
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and WechatNotification.objects.count() == 1
+    assert sorted(ReceivedNotification.objects.values_list("outcome", flat=True)) == ["duplicate", "duplicate", "paid"]
+    assert apply_notifications() == 0  # nothing left: a second run changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_notification(client, resource).status_code == 204
+    assert len(sent) == 2  # kept after the run began: another run is sent
 
 
 def test_the_same_notification_twice_changes_nothing_the_second_time(client, order, resource,
