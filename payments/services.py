@@ -139,12 +139,16 @@ def wechat_notification_receive(*, resource: dict) -> ReceivedNotification:
 # waits behind applying. The payment page asks every two seconds.
 APPLY_SCHEDULED_KEY = "payments:apply-notifications-scheduled"
 APPLY_DELAY_SECONDS = 1
+# How long the key holds back further runs: short, so a run whose message was lost delays the
+# next notifications' by seconds (and what it would have applied is left to the next run or to
+# the resend scanner); a run sent again meanwhile does no harm, applying is idempotent.
+APPLY_SCHEDULED_SECONDS = 10
 
 
 def _apply_soon() -> None:
     # False: a run is on its way and will see this row (it clears the key before it looks);
     # None: the cache is unreachable, so send one anyway.
-    if cache.add(APPLY_SCHEDULED_KEY, True, timeout=60) is not False:
+    if cache.add(APPLY_SCHEDULED_KEY, True, timeout=APPLY_SCHEDULED_SECONDS) is not False:
         task_send(APPLY_ALL_TASK, countdown=APPLY_DELAY_SECONDS)
 
 
