@@ -139,9 +139,9 @@ def wechat_notification_receive(*, resource: dict) -> ReceivedNotification:
 # waits behind applying. The payment page asks every two seconds.
 APPLY_SCHEDULED_KEY = "payments:apply-notifications-scheduled"
 APPLY_DELAY_SECONDS = 1
-# How long the key holds back further runs: short, so a run whose message was lost delays the
-# next notifications' by seconds (and what it would have applied is left to the next run or to
-# the resend scanner); a run sent again meanwhile does no harm, applying is idempotent.
+# How long the key holds back further runs: short, so a run whose message is lost holds back the
+# next one for seconds (what it would have applied goes to the next run or to the resend
+# scanner); a run sent again meanwhile does no harm, applying is idempotent.
 APPLY_SCHEDULED_SECONDS = 10
 
 
@@ -154,15 +154,22 @@ def _apply_soon() -> None:
 
 def received_notifications_apply(*, limit: int = 200) -> int:
     """Apply every kept notification not applied yet, oldest first (at most ``limit``; the rest
-    in another run). Returns how many were applied."""
+    in another run). One that fails is logged and left for the resend scanner, so it never holds
+    up the others' payments. Returns how many were applied."""
     cache.delete(APPLY_SCHEDULED_KEY)  # first: a notification kept from now on sends another run
     pending = list(ReceivedNotification.objects.filter(applied_at__isnull=True).order_by("pk")
                    .values_list("pk", flat=True)[:limit])
+    applied = 0
     for received_id in pending:
-        received_notification_apply(received_id=received_id)
+        try:
+            received_notification_apply(received_id=received_id)
+        except Exception:  # each notification is its own payment: the next one must still be applied
+            logger.exception("WeChat notification %s not applied; the resend scanner retries it", received_id)
+        else:
+            applied += 1
     if len(pending) == limit:
         _apply_soon()
-    return len(pending)
+    return applied
 
 
 def received_notifications_resend(*, now=None) -> int:

@@ -99,6 +99,27 @@ def test_a_burst_sends_one_run_that_applies_every_kept_notification(client, orde
     assert len(sent) == 2  # kept after the run began: another run is sent
 
 
+def test_a_notification_that_fails_to_apply_holds_up_no_other_payment(client, resource, monkeypatch):
+    others = [start_wechat(dues_order(UnitMemberFactory(state="approved"))) for _ in range(2)]
+    resources = [resource, *(sandbox.transaction_resource(paid_trade(order)) for order in others)]
+    for each in resources:
+        assert post_notification(client, each).status_code == 204
+    broken = ReceivedNotification.objects.order_by("pk").first()  # the oldest: applied first
+    applying = services.received_notification_apply
+
+    def apply_or_fail(*, received_id):
+        if received_id == broken.pk:
+            raise RuntimeError("the database refused this one")
+        return applying(received_id=received_id)
+    monkeypatch.setattr(services, "received_notification_apply", apply_or_fail)
+    assert apply_notifications() == 2
+    assert [Order.objects.get(pk=o.pk).state for o in others] == [Order.State.PAID, Order.State.PAID]
+    broken.refresh_from_db()
+    assert broken.applied_at is None  # left for the resend scanner
+    monkeypatch.setattr(services, "received_notification_apply", applying)
+    assert apply_notifications() == 1 and ReceivedNotification.objects.filter(applied_at__isnull=True).count() == 0
+
+
 def test_the_same_notification_twice_changes_nothing_the_second_time(client, order, resource,
                                                                      django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
