@@ -87,8 +87,10 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         if _demo_tables is None:
             stand_in = _stand_in_pdf()
-            with (TestCase.captureOnCommitCallbacks(execute=True),
-                  mock.patch.object(pdf, "HTML", lambda *args, **kwargs: SimpleNamespace(write_pdf=lambda: stand_in))):
+            # The stand-in wraps the commit callbacks: the documents their tasks draw are
+            # stand-ins too (the other way round, the callbacks ran after it was taken away).
+            with (mock.patch.object(pdf, "HTML", lambda *args, **kwargs: SimpleNamespace(write_pdf=lambda: stand_in)),
+                  TestCase.captureOnCommitCallbacks(execute=True)):
                 call_command("seed_demo")
             _demo_tables = demo_snapshot.take()
         else:

@@ -111,16 +111,18 @@ def _admin_expected(user, model, model_admin, kind) -> bool:
 def test_staff_reach_exactly_the_admin_pages_their_role_allows_and_others_none(demo):
     outsiders = [User.objects.filter(member__isnull=False, is_staff=False).first(),
                  User.objects.filter(evaluator__isnull=False).first(), None]
+    staff = {role: (user, _client(user)) for role, user in _staff().items()}  # each signed in once
+    others = [(user, _client(user)) for user in outsiders]
     failures = []
     for model, model_admin in admin.site._registry.items():
         for kind, url in _admin_urls(model, model_admin).items():
-            for role, user in _staff().items():
-                status = _status(_client(user), url)
+            for role, (user, client) in staff.items():
+                status = _status(client, url)
                 allowed = _admin_expected(user, model, model_admin, kind)
                 if (status == 200) != allowed or status >= 500:
                     failures.append(f"{role} {kind} {url}: {status}, expected {'200' if allowed else 'refusal'}")
-            for user in outsiders:
-                status = _status(_client(user), url)
+            for user, client in others:
+                status = _status(client, url)
                 if status not in DENIED:
                     failures.append(f"{user or 'anonymous'} {kind} {url}: {status}")
     assert not failures, "\n".join(failures)
