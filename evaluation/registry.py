@@ -55,7 +55,6 @@ class RegistryPages:
     ``PeekPage``; each slice is one statement."""
 
     def __init__(self, query: str = ""):
-        self.query = query
         self.sql = _STATEMENTS["everything" if not query else "name or number" if query.isascii() else "name"]
         self.params = {"credit": Programme.Kind.CREDIT, "published": Evaluation.State.PUBLISHED,
                        "today": timezone.localdate(), "pattern": _like_pattern(query), "number": query.upper(),
