@@ -265,34 +265,38 @@ s.create()
 print("sessionid=" + s.session_key + "; csrftoken=" + get_random_string(32))
 """
 
-_COSTS_SNIPPET = """
-import json, statistics, time
-from django.core.cache import cache
+# One page in one Django process: its queries on the first request, then the median
+# milliseconds of ``repeat`` more, ``before()`` run ahead of each (not timed).
+_MEASURE_SNIPPET = """
+import json, re, statistics, time
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
-pages = {pages!r}
-logins = {mobile!r}
-REPEAT = 10
 
-def measure(client, path, before=lambda: None):
+def measure(client, path, before=lambda: None, repeat=10):
     before()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     queries = len(captured)  # now: the next request empties the connection's query log
     timings = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         before()
         start = time.perf_counter()
         client.get(path)
         timings.append((time.perf_counter() - start) * 1000)
     return queries, statistics.median(timings)
+"""
+
+_COSTS_SNIPPET = """
+from django.core.cache import cache
+from django.test import override_settings
+pages = {pages!r}
+logins = {mobile!r}
 
 costs = {{}}
 from education.attendance.codes import code_make
-import re
 for name, path, cookie in pages:
     if "{code}" in path:
         path = path.replace("{code}", code_make(session_id=int(re.search(r"/sessions/(\\d+)/", path)[1]), kind="in"))
@@ -313,17 +317,11 @@ print(json.dumps(costs))
 
 
 _AFTER_WRITE_SNIPPET = """
-import json, re, statistics, time
-from django.db import connection
 from django.db.models import F
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.contrib.auth import get_user_model
 from evaluation.models import Assignment, Evaluation
 from membership.models import Member
 paths = {paths!r}
 logins = {mobile!r}
-REPEAT = 20
 evaluation_id = int(re.search(r"/evaluation/(\\d+)/", paths["evaluation detail"])[1])
 assignment_id = int(re.search(r"/assignments/(\\d+)/", paths["scoring page"])[1])
 # What each page shows, written through the ORM as any service would (the kept page's tables are stamped).
@@ -334,26 +332,13 @@ writes = {{
     "admin evaluation list": lambda: Evaluation.objects.filter(pk=evaluation_id).update(state=F("state")),
 }}
 
-def timed(client, path, before=lambda: None):
-    before()
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200, path
-    queries = len(captured)
-    timings = []
-    for _ in range(REPEAT):
-        before()
-        start = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-    return queries, statistics.median(timings)
-
-bare = timed(Client(), "/livez")[1]
+bare = measure(Client(), "/livez", repeat=20)[1]
 found = {{}}
 for name, write in writes.items():
     client = Client()
     client.force_login(get_user_model().objects.get(mobile=logins[name]))
     client.get(paths[name])
-    found[name] = timed(client, paths[name], before=write)
+    found[name] = measure(client, paths[name], before=write, repeat=20)
 print(json.dumps({{"bare_ms": bare, "pages": found}}))
 """
 
@@ -363,7 +348,7 @@ def after_write_costs(env: dict, pages, logins) -> dict:
     something it shows was written (so the kept page cannot answer), in one Django process, as
     (queries, median ms), with the bare view's median ms in the same process."""
     paths = {name: path for name, path, _ in pages}
-    output = _django(env, _AFTER_WRITE_SNIPPET.format(paths=paths, mobile=logins))
+    output = _django(env, _MEASURE_SNIPPET + _AFTER_WRITE_SNIPPET.format(paths=paths, mobile=logins))
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -371,7 +356,7 @@ def page_costs(env: dict, pages, logins) -> dict:
     """Per page, in one Django process on ``env``'s database: (queries built, queries kept,
     median ms built, median ms kept); built is the page after any change behind it, kept the
     same page served again with nothing changed."""
-    output = _django(env, _COSTS_SNIPPET.format(pages=pages, mobile=logins, code=CHECKIN_CODE))
+    output = _django(env, _MEASURE_SNIPPET + _COSTS_SNIPPET.format(pages=pages, mobile=logins, code=CHECKIN_CODE))
     return {name: tuple(values) for name, values in json.loads(output.strip().splitlines()[-1]).items()}
 
 
