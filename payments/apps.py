@@ -9,7 +9,8 @@ class PaymentsConfig(AppConfig):
             "payments.view_order", "payments.change_order", "payments.view_banktransfer",
             "payments.view_invoice", "payments.change_invoice", "payments.view_receipt",
             "payments.view_paymentanomaly", "payments.change_paymentanomaly",
-            "payments.view_wechatnotification", "payments.view_receivednotification", "payments.export_order", "payments.export_invoice",
+            "payments.view_wechatnotification", "payments.view_receivednotification",
+            "payments.export_order", "payments.export_invoice",
         ],
         "membership_staff": ["payments.view_order", "payments.view_invoice", "payments.view_receipt"],
     }

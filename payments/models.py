@@ -200,10 +200,10 @@ class WechatNotification(models.Model):
 class ReceivedNotification(models.Model):
     """A WeChat Pay notification that passed verification, kept before WeChat is answered and
     applied by a task (``payments.tasks.apply_notifications``, one for a burst): the answer
-    costs one insert, so a
-    burst of payments is acknowledged at the rate WeChat sends them, and nothing acknowledged is
-    lost: the row is its own outbox entry, and a scanner re-sends the task for every row not
-    applied a while after it was last sent (``services.received_notifications_resend``)."""
+    costs one insert, so a burst of payments is acknowledged at the rate WeChat sends them,
+    and nothing acknowledged is lost: the row is its own outbox entry, and a scanner re-sends
+    the task for every row not applied a while after it was last sent
+    (``services.received_notifications_resend``)."""
 
     resource = models.JSONField("通知内容")
     received_at = models.DateTimeField("接收时间", auto_now_add=True)

@@ -2,7 +2,7 @@
 from django.urls import reverse
 
 from payments import sandbox, services
-from payments.models import Order, ReceivedNotification, SandboxTrade
+from payments.models import Order, SandboxTrade
 from tests.accounts.factories import PASSWORD
 
 NOTIFY_URL = reverse("payments:wechat_notify")
@@ -36,8 +36,7 @@ def deliver(client, resource: dict, **forge):
     """WeChat posts its notification, then a worker applies what was kept (as the task does,
     whether or not the test runs the callbacks a commit would start)."""
     response = post_notification(client, resource, **forge)
-    for received in ReceivedNotification.objects.filter(applied_at__isnull=True).order_by("pk"):
-        services.received_notification_apply(received_id=received.pk)
+    services.received_notifications_apply()
     return response
 
 
